@@ -1,0 +1,56 @@
+/** Public shapes of the JSONL validator. Pure: no `vscode` import. */
+
+export type JsonlFormat = 'instruct' | 'pretrain' | 'batch' | 'unknown';
+export type IntendedPurpose = 'fine-tune' | 'batch';
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  /** 1-based line. */
+  line: number;
+  /** 1-based column of the first character of the offending key or value (in UTF-16 code units, as editors count). */
+  column: number;
+  endLine: number;
+  /** 1-based, exclusive. */
+  endColumn: number;
+  severity: Severity;
+  /** Stable rule code, e.g. "last-message-not-assistant". */
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export interface ValidationSummary {
+  lines: number;
+  records: number;
+  errors: number;
+  warnings: number;
+  bytes: number;
+  messagesByRole: Record<string, number>;
+  recordsWithTools: number;
+  /** Estimated tokens; see tokenEstimateMethod. */
+  estimatedTokens: number;
+  tokenEstimateMethod: string;
+  /** True when diagnostics were counted but not all stored (maxDiagnostics reached). */
+  truncated: boolean;
+}
+
+export interface ValidationResult {
+  format: JsonlFormat;
+  summary: ValidationSummary;
+  /** Sorted by line then column; at most maxDiagnostics entries. */
+  diagnostics: Diagnostic[];
+}
+
+export interface ValidationOptions {
+  /** Overrides format detection. */
+  purpose?: IntendedPurpose;
+  /** Stop storing diagnostics after this many (still counted). Default 1000. */
+  maxDiagnostics?: number;
+  signal?: AbortSignal;
+  /** Called with bytes processed so far and total bytes. */
+  onProgress?: (processedBytes: number, totalBytes: number) => void;
+  /** File name used for file-level checks (extension rule); validateFile passes the path. */
+  fileName?: string;
+  /** Worker threads for large files; 0 disables. Default: based on size and cores. */
+  workers?: number;
+}

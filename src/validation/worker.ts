@@ -1,0 +1,2 @@
+// Placeholder; replaced by the validation issue's worker.
+export {};

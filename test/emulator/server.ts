@@ -1,0 +1,179 @@
+/**
+ * A local emulator of Mistral's Files API (see shared/reference/mistral-files-api.md): the six /v1/files
+ * routes with Mistral's wire shapes and errors, signed blob URLs, persistence in a data directory, and
+ * scheduled faults for tests. Started in-process by tests or from the CLI (main.ts).
+ */
+import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bodyForStatus, HttpError, mistralErrorBody, unauthorizedBody } from './errors';
+import { describeInvalidRule, FaultQueue, type FaultInjector, type FaultRule } from './faults';
+import { discardRequestBody, hasUnreadBody, sendJson, type RequestContext } from './http';
+import { routeFilesApi, serveSignedBlob, type RouteEnv } from './routes';
+import { seedDemo } from './seed';
+import { BLOB_PREFIX } from './signedUrl';
+import { FileStore } from './store';
+
+export type { FaultInjector, FaultRule } from './faults';
+
+export interface EmulatorOptions {
+  /** Files and metadata persist here across restarts. */
+  dataDir: string;
+  /** The one valid bearer key. */
+  apiKey: string;
+  /** 0 or undefined = a free port. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  host?: string;
+  /** Realistic files in every purpose (only seeds when the store is empty). */
+  seed?: 'demo';
+  /** Default 512 MiB; tests lower it to exercise 413 quickly. */
+  maxUploadBytes?: number;
+}
+
+export interface RunningEmulator {
+  url: string;
+  port: number;
+  dataDir: string;
+  faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+const CONTROL_PREFIX = '/_emulator/';
+
+export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
+  if (!options.apiKey) throw new Error('The emulator needs an API key (the one bearer key it accepts).');
+  const store = await FileStore.open(options.dataDir);
+  if (options.seed === 'demo' && store.isEmpty) await seedDemo(store);
+  const faults = new FaultQueue();
+  const host = options.host ?? '127.0.0.1';
+  const env: RouteEnv = { store, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, fallbackBaseUrl: '' };
+  // Hashes make the comparison constant-time whatever the presented key's length.
+  const keyDigest = createHash('sha256').update(options.apiKey).digest();
+  const isAuthorized = (header: string | undefined): boolean => {
+    const match = /^Bearer\s+(.+)$/i.exec(header ?? '');
+    if (!match) return false;
+    return timingSafeEqual(createHash('sha256').update(match[1].trim()).digest(), keyDigest);
+  };
+
+  const server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 5000 }, (req, res) => {
+    void handle(req, res);
+  });
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const ctx: RequestContext = { req, res, url: new URL(req.url ?? '/', 'http://emulator.invalid'), requestId, fault: undefined };
+    res.setHeader('x-request-id', requestId);
+    res.setHeader('x-kong-request-id', requestId);
+    try {
+      const pathname = ctx.url.pathname;
+      if (pathname.startsWith(CONTROL_PREFIX)) return await control(ctx);
+      ctx.fault = faults.take(req.method ?? 'GET', pathname);
+      if (ctx.fault?.delayMs) await delay(ctx.fault.delayMs);
+      if (ctx.fault?.status !== undefined) return injectStatus(ctx, ctx.fault);
+      if (pathname.startsWith(BLOB_PREFIX)) return await serveSignedBlob(ctx, env);
+      if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(requestId));
+      await routeFilesApi(ctx, env);
+    } catch (err) {
+      answerError(ctx, err);
+    }
+  }
+
+  async function control(ctx: RequestContext): Promise<void> {
+    const { req } = ctx;
+    const route = ctx.url.pathname.slice(CONTROL_PREFIX.length);
+    if (route === 'health' && req.method === 'GET') return sendJson(ctx, 200, { status: 'ok' });
+    if (route !== 'faults') throw new HttpError(404, { detail: 'Not Found' });
+    if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(ctx.requestId));
+    if (req.method === 'DELETE') {
+      faults.clear();
+      return sendJson(ctx, 200, { cleared: true });
+    }
+    if (req.method !== 'POST') throw new HttpError(405, { detail: 'Method Not Allowed' });
+    const text = await readSmallBody(req, 64 * 1024);
+    let rule: unknown;
+    try {
+      rule = JSON.parse(text);
+    } catch {
+      throw new HttpError(400, { detail: 'Body must be a JSON FaultRule' });
+    }
+    const problem = describeInvalidRule(rule);
+    if (problem) throw new HttpError(400, { detail: `Invalid fault rule: ${problem}` });
+    faults.add(rule as FaultRule);
+    sendJson(ctx, 200, { added: rule });
+  }
+
+  function injectStatus(ctx: RequestContext, rule: FaultRule): void {
+    const status = rule.status as number;
+    const headers: Record<string, string> = {};
+    if (rule.retryAfterSeconds !== undefined) headers['retry-after'] = String(rule.retryAfterSeconds);
+    if (hasUnreadBody(ctx.req)) {
+      headers.connection = 'close';
+      discardRequestBody(ctx.req);
+    }
+    sendJson(ctx, status, bodyForStatus(status, ctx.requestId), headers);
+  }
+
+  function answerError(ctx: RequestContext, err: unknown): void {
+    const { req, res } = ctx;
+    if (res.headersSent || res.destroyed) {
+      res.destroy();
+      return;
+    }
+    if (hasUnreadBody(req) && !req.readableFlowing) {
+      res.setHeader('connection', 'close');
+      discardRequestBody(req);
+    }
+    if (err instanceof HttpError) {
+      sendJson(ctx, err.status, err.body, err.headers);
+      return;
+    }
+    process.stderr.write(`[emulator] ${req.method} ${ctx.url.pathname} failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+    sendJson(ctx, 500, mistralErrorBody('Internal server error', 'internal_server_error'));
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  env.fallbackBaseUrl = url;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    dataDir: store.dataDir,
+    faults,
+    close: () => {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await store.flush();
+      })();
+      return closing;
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function readSmallBody(req: http.IncomingMessage, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new HttpError(413, { detail: 'Body too large' });
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,216 @@
+/**
+ * POST /v1/files: the multipart body is parsed by @fastify/busboy and the `file` part streamed to a temp
+ * file in dataDir while its hash and lines are counted. Nothing is recorded unless the whole request arrived.
+ */
+import Busboy from '@fastify/busboy';
+import { createHash } from 'node:crypto';
+import { createWriteStream, promises as fs } from 'node:fs';
+import { Transform, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  enumIssue, HttpError, missingIssue, parseIntegerField, tooLargeBody, validationError, type ValidationIssue,
+} from './errors';
+import { inferSampleType, isJsonlFilename, JsonlSniffer, mimetypeForFilename } from './fileTypes';
+import { ByteTripwire, discardRequestBody, type RequestContext } from './http';
+import type { FileRecord, FileStore } from './store';
+
+/** Purposes the upload accepts: the OpenAPI enum plus `audio`, which Mistral's docs and API also use. */
+export const UPLOAD_PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
+export const VISIBILITIES = ['workspace', 'user'] as const;
+/** Multipart framing around the file part; a Content-Length beyond limit + this is refused before reading. */
+const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
+
+interface ReceivedFile {
+  filename: string;
+  tempPath: string;
+  bytes: number;
+  sha256: string;
+  sniffer: JsonlSniffer | undefined;
+}
+
+class ContentMeter extends Transform {
+  readonly hash = createHash('sha256');
+  bytes = 0;
+
+  constructor(private readonly sniffer: JsonlSniffer | undefined) {
+    super({ highWaterMark: 1024 * 1024 });
+  }
+
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
+    this.bytes += chunk.length;
+    this.hash.update(chunk);
+    this.sniffer?.update(chunk);
+    callback(null, chunk);
+  }
+}
+
+export interface UploadResult {
+  record: FileRecord;
+  duplicate: boolean;
+}
+
+/** Resolves with the stored (or existing) file; rejects with HttpError; resolves undefined if the client went away. */
+export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUploadBytes: number): Promise<UploadResult | undefined> {
+  const { req } = ctx;
+  const contentType = req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+    discardRequestBody(req);
+    throw validationError([missingIssue(['body', 'file'])]);
+  }
+  const declaredLength = Number(req.headers['content-length']);
+  if (Number.isFinite(declaredLength) && declaredLength > maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
+    ctx.res.setHeader('connection', 'close');
+    discardRequestBody(req);
+    throw new HttpError(413, tooLargeBody(maxUploadBytes));
+  }
+
+  const fields = new Map<string, string>();
+  const tempPaths: string[] = [];
+  let received: ReceivedFile | undefined;
+  let fileWrite: Promise<void> = Promise.resolve();
+  let fileSentAsText: string | undefined;
+  let tooLarge = false;
+  let clientGone = false;
+
+  const cleanup = async (): Promise<void> => {
+    await Promise.all(tempPaths.map((p) => fs.rm(p, { force: true })));
+  };
+
+  const parsed = new Promise<void>((resolve, reject) => {
+    let busboy: ReturnType<typeof Busboy>;
+    try {
+      busboy = Busboy({ headers: { ...req.headers, 'content-type': contentType }, limits: { fileSize: maxUploadBytes, fieldSize: 1024 * 1024 }, fileHwm: 1024 * 1024 });
+    } catch {
+      reject(new HttpError(400, { detail: 'There was an error parsing the body' }));
+      return;
+    }
+    busboy.on('file', (fieldName, stream, filename) => {
+      if (fieldName !== 'file' || received) {
+        stream.resume();
+        return;
+      }
+      const tempPath = store.newTempPath();
+      tempPaths.push(tempPath);
+      const sniffer = isJsonlFilename(filename) ? new JsonlSniffer() : undefined;
+      const meter = new ContentMeter(sniffer);
+      const current: ReceivedFile = { filename, tempPath, bytes: 0, sha256: '', sniffer };
+      received = current;
+      stream.on('limit', () => {
+        tooLarge = true;
+      });
+      fileWrite = pipeline(stream, meter, createWriteStream(tempPath, { highWaterMark: 1024 * 1024 })).then(() => {
+        current.bytes = meter.bytes;
+        current.sha256 = meter.hash.digest('hex');
+      });
+      // The 'finish' of busboy waits for this stream; errors surface through fileWrite.
+      fileWrite.catch(() => stream.resume());
+    });
+    busboy.on('field', (fieldName, value) => {
+      if (fieldName === 'file') fileSentAsText = value;
+      else fields.set(fieldName, value);
+    });
+    busboy.on('finish', () => resolve());
+    busboy.on('error', () => reject(new HttpError(400, { detail: 'There was an error parsing the body' })));
+
+    req.on('close', () => {
+      if (!req.complete) {
+        clientGone = true;
+        busboy.destroy();
+        reject(new Error('client aborted the upload'));
+      }
+    });
+
+    const cut = ctx.fault?.resetAfterBytes;
+    if (cut !== undefined) {
+      const tripwire = new ByteTripwire(cut, () => req.socket.destroy());
+      req.pipe(tripwire).pipe(busboy);
+    } else {
+      req.pipe(busboy);
+    }
+  });
+
+  try {
+    await parsed;
+    await fileWrite;
+  } catch (err) {
+    await fileWrite.catch(() => undefined);
+    await cleanup();
+    if (clientGone) return undefined;
+    discardRequestBody(req);
+    throw err;
+  }
+  if (clientGone) {
+    await cleanup();
+    return undefined;
+  }
+
+  try {
+    if (tooLarge) throw new HttpError(413, tooLargeBody(maxUploadBytes));
+    const options = validateFields(fields, received, fileSentAsText);
+    const file = received as ReceivedFile;
+    const existing = store.findDuplicate(file.sha256, file.filename, options.purpose);
+    if (existing) {
+      await cleanup();
+      return { record: existing, duplicate: true };
+    }
+    const createdAt = Math.floor(Date.now() / 1000);
+    const record = await store.add({
+      bytes: file.bytes,
+      created_at: createdAt,
+      filename: file.filename,
+      purpose: options.purpose,
+      sample_type: inferSampleType(options.purpose, file.sniffer?.firstLine),
+      source: 'upload',
+      num_lines: file.sniffer ? file.sniffer.numLines : null,
+      mimetype: mimetypeForFilename(file.filename),
+      signature: file.sha256.slice(0, 16),
+      expires_at: options.expiryHours === null ? null : createdAt + options.expiryHours * 3600,
+      visibility: options.visibility,
+      sha256: file.sha256,
+    }, file.tempPath);
+    return { record, duplicate: false };
+  } finally {
+    await cleanup();
+  }
+}
+
+interface UploadOptions {
+  purpose: string;
+  visibility: string;
+  expiryHours: number | null;
+}
+
+/** FastAPI reports every invalid field at once, in declaration order: expiry, visibility, purpose, file. */
+function validateFields(fields: Map<string, string>, file: ReceivedFile | undefined, fileSentAsText: string | undefined): UploadOptions {
+  const issues: ValidationIssue[] = [];
+  // An empty form value is treated as absent, as FastAPI does for optional form fields.
+  const value = (name: string): string | undefined => {
+    const raw = fields.get(name);
+    return raw === undefined || raw === '' ? undefined : raw;
+  };
+
+  let expiryHours: number | null = null;
+  const expiryRaw = value('expiry');
+  if (expiryRaw !== undefined && expiryRaw !== 'null') {
+    const parsed = parseIntegerField(['body', 'expiry'], expiryRaw, { ge: 1 });
+    if (typeof parsed === 'number') expiryHours = parsed;
+    else issues.push(parsed);
+  }
+
+  const visibility = value('visibility') ?? 'workspace';
+  if (!(VISIBILITIES as readonly string[]).includes(visibility)) issues.push(enumIssue(['body', 'visibility'], visibility, VISIBILITIES));
+
+  // Mistral's purpose was `fine-tune` only before batch and OCR existed; an upload without one still lands there.
+  const purpose = value('purpose') ?? 'fine-tune';
+  if (!(UPLOAD_PURPOSES as readonly string[]).includes(purpose)) issues.push(enumIssue(['body', 'purpose'], purpose, UPLOAD_PURPOSES));
+
+  if (!file) {
+    issues.push(fileSentAsText !== undefined
+      ? { type: 'value_error', loc: ['body', 'file'], msg: "Value error, Expected UploadFile, received: <class 'str'>", input: fileSentAsText, ctx: { error: {} } }
+      : missingIssue(['body', 'file']));
+  } else if (file.filename.trim() === '') {
+    issues.push({ type: 'value_error', loc: ['body', 'file'], msg: 'Value error, the file part needs a filename', input: '', ctx: { error: {} } });
+  }
+  if (issues.length > 0) throw validationError(issues);
+  return { purpose, visibility, expiryHours };
+}

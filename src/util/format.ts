@@ -41,3 +41,13 @@ export function formatRelativeTime(unixSeconds: number, nowMs: number = Date.now
 export function formatTimestamp(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toISOString().replace('T', ' ').replace(/:\d\d\.\d+Z$/, ' UTC');
 }
+
+/**
+ * Sizes against Mistral's limits, which are binary megabytes called "MB" (512 MB = 536 870 912 bytes):
+ * 600 MiB -> "600 MB". A fraction is rounded up so a file just over the limit never reads as equal to it.
+ */
+export function formatMegabytes(bytes: number): string {
+  const megabytes = bytes / (1024 * 1024);
+  if (Number.isInteger(megabytes)) return `${megabytes} MB`;
+  return `${(Math.ceil(megabytes * 10) / 10).toFixed(1).replace(/\.0$/, '')} MB`;
+}

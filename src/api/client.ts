@@ -1,0 +1,301 @@
+/** The Files API over undici: streaming upload and download, retries, and errors a person can act on. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { checkDestination, writeAtomically, IncompleteDownloadError } from './download';
+import { createDispatcher, resolveEndpoint, type Endpoint } from './endpoint';
+import { MistralApiError } from './errors';
+import { abortedError, invalidRequest, networkError, unexpectedResponse } from './errorMapping';
+import type { ClientConfig, FilesApi } from './filesApi';
+import { multipartFileBody, planMultipart } from './multipart';
+import { parseDeletedFile, parseFile, parseFileList, parseRetrievedFile, parseSignedUrl, ShapeError } from './parse';
+import { abortableSleep, decideRetry, resolveRetryPolicy, type Sleep } from './retry';
+import { Transport, resolveApiKey, type RequestSpec } from './transport';
+import {
+  MAX_FILE_BYTES,
+  SIGNED_URL_DEFAULT_HOURS,
+  SIGNED_URL_MAX_HOURS,
+  SIGNED_URL_MIN_HOURS,
+  type CallOptions,
+  type DeletedFile,
+  type DownloadOptions,
+  type FileList,
+  type ListFilesParams,
+  type MistralFile,
+  type RetrievedFile,
+  type SignedUrl,
+  type UploadOptions,
+} from './types';
+import { formatMegabytes } from '../util/format';
+
+/** Seams for tests: a recorded, instant sleep proves Retry-After without wall-clock waits. */
+export interface ClientInternals {
+  sleep?: Sleep;
+  random?: () => number;
+  now?: () => number;
+}
+
+const DEFAULT_TIMEOUT_MS = 300_000;
+const DEFAULT_USER_AGENT = 'mistral-files-vscode/0.1';
+
+export class MistralFilesClient implements FilesApi {
+  private readonly endpoint: Endpoint;
+  private readonly dispatcher: Dispatcher;
+  private readonly transport: Transport;
+  private readonly internals: Required<ClientInternals>;
+  private readonly config: ClientConfig;
+
+  /** Throws MistralApiError (kind 'invalid-request') for a base URL or proxy that cannot be used. */
+  constructor(config: ClientConfig, internals: ClientInternals = {}) {
+    this.config = config;
+    this.endpoint = resolveEndpoint(config.baseUrl);
+    this.dispatcher = createDispatcher({
+      proxy: config.proxy?.trim() || undefined,
+      strictSSL: config.strictSSL !== false,
+      loopback: this.endpoint.loopback,
+    });
+    this.internals = {
+      sleep: internals.sleep ?? abortableSleep,
+      random: internals.random ?? Math.random,
+      now: internals.now ?? Date.now,
+    };
+    this.transport = new Transport({
+      dispatcher: this.dispatcher,
+      displayOrigin: this.endpoint.displayOrigin,
+      policy: resolveRetryPolicy(config.retry),
+      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      userAgent: config.userAgent ?? DEFAULT_USER_AGENT,
+      logger: config.logger,
+      getApiKey: () => resolveApiKey(config.apiKey),
+      ...this.internals,
+    });
+  }
+
+  /** Closes pooled connections; requests still running are cut after a short grace period. */
+  async dispose(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), 1000);
+    });
+    const outcome = await Promise.race([this.dispatcher.close().then(() => 'closed' as const), grace]).catch(() => 'timeout' as const);
+    clearTimeout(timer);
+    if (outcome === 'timeout') await this.dispatcher.destroy().catch(() => undefined);
+  }
+
+  async list(params: ListFilesParams = {}, options: CallOptions = {}): Promise<FileList> {
+    const query = new URLSearchParams();
+    if (params.page !== undefined) query.set('page', String(requireWholeNumber(params.page, 'page', 0)));
+    if (params.pageSize !== undefined) query.set('page_size', String(requireWholeNumber(params.pageSize, 'page size', 1)));
+    if (params.includeTotal !== undefined) query.set('include_total', String(params.includeTotal));
+    for (const value of params.sampleType ?? []) query.append('sample_type', value);
+    for (const value of params.source ?? []) query.append('source', value);
+    if (params.search) query.set('search', params.search);
+    if (params.purpose) query.set('purpose', params.purpose);
+    for (const value of params.mimetypes ?? []) query.append('mimetypes', value);
+    const text = query.toString();
+    const url = text ? `${this.endpoint.filesUrl}?${text}` : this.endpoint.filesUrl;
+    return this.json({ method: 'GET', url, logQuery: true, target: 'collection', retryMode: 'idempotent', signal: options.signal }, parseFileList);
+  }
+
+  async retrieve(fileId: string, options: CallOptions = {}): Promise<RetrievedFile> {
+    const url = this.fileUrl(fileId);
+    return this.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseRetrievedFile);
+  }
+
+  async delete(fileId: string, options: CallOptions = {}): Promise<DeletedFile> {
+    const url = this.fileUrl(fileId);
+    return this.json({ method: 'DELETE', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseDeletedFile);
+  }
+
+  async getSignedUrl(fileId: string, expiryHours: number = SIGNED_URL_DEFAULT_HOURS, options: CallOptions = {}): Promise<SignedUrl> {
+    if (!Number.isInteger(expiryHours) || expiryHours < SIGNED_URL_MIN_HOURS || expiryHours > SIGNED_URL_MAX_HOURS) {
+      throw invalidRequest(
+        `A signed URL lasts ${SIGNED_URL_MIN_HOURS} to ${SIGNED_URL_MAX_HOURS} hours (a whole number); got ${String(expiryHours)}`,
+      );
+    }
+    const url = `${this.fileUrl(fileId, '/url')}?expiry=${expiryHours}`;
+    return this.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseSignedUrl);
+  }
+
+  async upload(localPath: string, options: UploadOptions = {}): Promise<MistralFile> {
+    const operation = `POST ${new URL(this.endpoint.filesUrl).pathname}`;
+    if (options.signal?.aborted) throw abortedError(operation);
+    const size = await statUploadable(localPath, operation);
+    if (size > MAX_FILE_BYTES) {
+      throw invalidRequest(`File is ${formatMegabytes(size)}; the limit is ${formatMegabytes(MAX_FILE_BYTES)}`, operation);
+    }
+    const filename = options.filename ?? path.basename(localPath);
+    if (!filename.trim()) throw invalidRequest('The remote file name is empty', operation);
+    const fields: Array<[string, string]> = [];
+    if (options.purpose) fields.push(['purpose', options.purpose]);
+    if (options.visibility) fields.push(['visibility', options.visibility]);
+    if (options.expiry !== undefined && options.expiry !== null) {
+      if (!Number.isSafeInteger(options.expiry)) throw invalidRequest(`Expiry must be a whole number; got ${options.expiry}`, operation);
+      fields.push(['expiry', String(options.expiry)]);
+    }
+    const plan = planMultipart(fields, 'file', filename, size);
+    const onProgress = options.onProgress;
+    let lastReported = -1;
+    const report = (sent: number): void => {
+      if (!onProgress || sent === lastReported) return;
+      lastReported = sent;
+      onProgress({ transferred: sent, total: size });
+    };
+    report(0);
+    const body = multipartFileBody({ path: localPath, size, plan, onFileBytes: report });
+    const file = await this.json(
+      { method: 'POST', url: this.endpoint.filesUrl, target: 'collection', retryMode: 'upload', body, signal: options.signal },
+      (value) => parseFile(value),
+    );
+    report(size);
+    return file;
+  }
+
+  async openContent(fileId: string, options: DownloadOptions = {}): Promise<{ body: Readable; size: number | undefined }> {
+    const response = await this.transport.send(this.contentSpec(fileId, options.signal));
+    const size = contentLength(response.headers['content-length']);
+    const body = response.body as unknown as Readable;
+    if (options.onProgress) {
+      let transferred = 0;
+      const onProgress = options.onProgress;
+      body.on('data', (chunk: Buffer) => {
+        transferred += chunk.length;
+        onProgress({ transferred, total: size });
+      });
+    }
+    return { body, size };
+  }
+
+  async readContent(fileId: string, options: DownloadOptions = {}): Promise<Uint8Array> {
+    return this.withBodyRetries(fileId, options, async (body, size, operation) => {
+      const chunks: Buffer[] = [];
+      let received = 0;
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        received += chunk.length;
+        options.onProgress?.({ transferred: received, total: size });
+      }
+      if (size !== undefined && received !== size) {
+        throw networkError(new IncompleteDownloadError(received, size), this.endpoint.displayOrigin, operation, undefined);
+      }
+      return new Uint8Array(Buffer.concat(chunks, received));
+    });
+  }
+
+  async downloadToFile(fileId: string, destinationPath: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
+    const operation = `GET ${new URL(this.fileUrl(fileId, '/content')).pathname}`;
+    await checkDestination(destinationPath, operation);
+    return this.withBodyRetries(fileId, options, async (body, size) => {
+      const bytes = await writeAtomically(body, destinationPath, size, (count) =>
+        options.onProgress?.({ transferred: count, total: size }),
+      );
+      return { bytes };
+    });
+  }
+
+  /**
+   * Downloads are idempotent, so a connection lost mid-body restarts the transfer from the beginning under the
+   * same retry budget as any GET (the service documents no Range support).
+   */
+  private async withBodyRetries<T>(
+    fileId: string,
+    options: DownloadOptions,
+    consume: (body: Readable, size: number | undefined, operation: string) => Promise<T>,
+  ): Promise<T> {
+    const spec = this.contentSpec(fileId, options.signal);
+    const operation = `GET ${new URL(spec.url).pathname}`;
+    const policy = resolveRetryPolicy(this.config.retry);
+    const started = this.internals.now();
+    for (let restarts = 0; ; restarts++) {
+      const response = await this.transport.send(spec);
+      const size = contentLength(response.headers['content-length']);
+      try {
+        return await consume(response.body as unknown as Readable, size, operation);
+      } catch (err) {
+        response.body.destroy();
+        if (options.signal?.aborted) throw abortedError(operation);
+        const failure = err instanceof MistralApiError ? err : networkError(err, this.endpoint.displayOrigin, operation, undefined);
+        if (failure.kind !== 'network') throw failure;
+        const decision = decideRetry(policy, restarts, this.internals.now() - started, undefined, this.internals.random);
+        if (!decision.retry) throw failure;
+        this.config.logger?.debug(`${operation}: ${failure.message}; restarting the download in ${decision.delayMs} ms`);
+        await this.internals.sleep(decision.delayMs, options.signal).catch(() => {
+          throw abortedError(operation);
+        });
+      }
+    }
+  }
+
+  private contentSpec(fileId: string, signal: AbortSignal | undefined): RequestSpec {
+    return {
+      method: 'GET',
+      url: this.fileUrl(fileId, '/content'),
+      target: 'file',
+      retryMode: 'idempotent',
+      accept: 'application/octet-stream',
+      signal,
+    };
+  }
+
+  private fileUrl(fileId: string, suffix = ''): string {
+    const id = fileId.trim();
+    if (!id) throw invalidRequest('No file id given');
+    return `${this.endpoint.filesUrl}/${encodeURIComponent(id)}${suffix}`;
+  }
+
+  /** Sends, reads the JSON answer and checks its shape; a body that is not what Mistral sends becomes a clear error. */
+  private async json<T>(spec: RequestSpec, parse: (value: unknown) => T): Promise<T> {
+    const response = await this.transport.send(spec);
+    const operation = `${spec.method} ${new URL(spec.url).pathname}`;
+    let text: string;
+    try {
+      text = await response.body.text();
+    } catch (err) {
+      if (spec.signal?.aborted) throw abortedError(operation);
+      throw networkError(err, this.endpoint.displayOrigin, operation, undefined);
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw unexpectedResponse(operation, response.statusCode, `not JSON (${describeSnippet(text)})`);
+    }
+    try {
+      return parse(value);
+    } catch (err) {
+      if (err instanceof ShapeError) throw unexpectedResponse(operation, response.statusCode, err.message);
+      throw err;
+    }
+  }
+}
+
+async function statUploadable(localPath: string, operation: string): Promise<number> {
+  let stat: fs.Stats;
+  try {
+    stat = await fs.promises.stat(localPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw invalidRequest(`Cannot read ${localPath}: ${reason}`, operation);
+  }
+  if (!stat.isFile()) throw invalidRequest(`Cannot upload ${localPath}: it is not a regular file`, operation);
+  return stat.size;
+}
+
+function requireWholeNumber(value: number, what: string, min: number): number {
+  if (!Number.isSafeInteger(value) || value < min) throw invalidRequest(`The ${what} must be a whole number ≥ ${min}; got ${value}`);
+  return value;
+}
+
+function contentLength(header: string | string[] | undefined): number | undefined {
+  const raw = Array.isArray(header) ? header[0] : header;
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
+  return Number(raw);
+}
+
+function describeSnippet(text: string): string {
+  const trimmed = text.trim();
+  if (!trimmed) return 'empty body';
+  return `starts with "${trimmed.slice(0, 40).replace(/\s+/g, ' ')}"`;
+}

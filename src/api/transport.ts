@@ -1,0 +1,198 @@
+/**
+ * One HTTP exchange with retries, logging and error mapping. The client's operations describe a request; this
+ * file decides whether and when to try again and turns every failure into MistralApiError.
+ */
+import type { Readable } from 'node:stream';
+import { request, type Dispatcher } from 'undici';
+import type { ApiLogger, RetryPolicy } from './filesApi';
+import { MistralApiError } from './errors';
+import { abortedError, httpError, invalidRequest, networkError, scrubSecret } from './errorMapping';
+import { RETRYABLE_STATUSES, decideRetry, parseRetryAfterMs, type Sleep } from './retry';
+
+export type ResponseData = Dispatcher.ResponseData;
+
+/** A request body that can be produced afresh for each attempt and tells whether any of it reached the socket. */
+export interface BodySource {
+  headers: Record<string, string>;
+  open(): { body: AsyncIterable<Uint8Array>; started(): boolean; dispose(): void };
+}
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'DELETE';
+  /** Absolute URL. */
+  url: string;
+  /** Whether the query belongs in the log line (list filters do; signed-URL parameters do not). */
+  logQuery?: boolean;
+  /** What the path names, so a 404 reads "File not found" only for a file. */
+  target: 'file' | 'collection';
+  /** 'idempotent': retried on retryable statuses and connection errors. 'upload': only before any body byte left. */
+  retryMode: 'idempotent' | 'upload';
+  body?: BodySource;
+  accept?: string;
+  signal?: AbortSignal;
+}
+
+export interface TransportDeps {
+  dispatcher: Dispatcher;
+  displayOrigin: string;
+  policy: RetryPolicy;
+  timeoutMs: number;
+  userAgent: string;
+  logger: ApiLogger | undefined;
+  getApiKey: () => Promise<string>;
+  sleep: Sleep;
+  random: () => number;
+  now: () => number;
+}
+
+/** Error bodies are read for their message only; a misbehaving server must not make us buffer megabytes. */
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+export class Transport {
+  constructor(private readonly deps: TransportDeps) {}
+
+  /** Resolves with a 2xx response whose body the caller must consume or destroy; rejects with MistralApiError. */
+  async send(spec: RequestSpec): Promise<ResponseData> {
+    const parsedUrl = new URL(spec.url);
+    const logPath = spec.logQuery ? `${parsedUrl.pathname}${parsedUrl.search}` : parsedUrl.pathname;
+    const operation = `${spec.method} ${parsedUrl.pathname}`;
+    const started = this.deps.now();
+    if (spec.signal?.aborted) throw abortedError(operation);
+    const apiKey = await this.deps.getApiKey();
+
+    for (let retries = 0; ; retries++) {
+      const attemptBody = spec.body?.open();
+      let response: ResponseData | undefined;
+      let failure: MistralApiError | undefined;
+      let bodyStarted = false;
+      try {
+        response = await request(spec.url, {
+          method: spec.method,
+          dispatcher: this.deps.dispatcher,
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            accept: spec.accept ?? 'application/json',
+            'user-agent': this.deps.userAgent,
+            ...spec.body?.headers,
+          },
+          // undici streams any async iterable with back-pressure; its typings only list Readable.
+          body: attemptBody?.body as Readable | undefined,
+          signal: spec.signal,
+          headersTimeout: this.deps.timeoutMs,
+          bodyTimeout: this.deps.timeoutMs,
+        });
+      } catch (err) {
+        bodyStarted = attemptBody?.started() ?? false;
+        attemptBody?.dispose();
+        if (spec.signal?.aborted) {
+          this.logLine(spec.method, logPath, 'cancelled', started, retries);
+          throw abortedError(operation);
+        }
+        failure = err instanceof MistralApiError ? err : networkError(err, this.deps.displayOrigin, operation, apiKey);
+      }
+      if (response) {
+        if (response.statusCode >= 200 && response.statusCode < 300) {
+          this.logLine(spec.method, logPath, String(response.statusCode), started, retries);
+          // The file stream is released once the answer has been read, not before: undici may still be finishing it.
+          if (attemptBody) response.body.once('close', () => attemptBody.dispose());
+          return response;
+        }
+        bodyStarted = attemptBody?.started() ?? false;
+        failure = await this.readHttpError(response, spec, operation, apiKey);
+        attemptBody?.dispose();
+      }
+      if (!failure) throw new Error('unreachable: neither a response nor a failure');
+
+      const retryable =
+        failure.kind === 'network' || (failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status));
+      // An upload that put even one byte on the wire may have created the file: a retry could duplicate it.
+      const allowedByMode = spec.retryMode === 'idempotent' || !bodyStarted;
+      const decision = retryable && allowedByMode
+        ? decideRetry(this.deps.policy, retries, this.deps.now() - started, failure.retryAfterMs, this.deps.random)
+        : { retry: false as const };
+      if (!decision.retry) {
+        this.logLine(spec.method, logPath, failure.status !== undefined ? String(failure.status) : failureLabel(failure), started, retries);
+        throw failure;
+      }
+      this.deps.logger?.debug(
+        `${spec.method} ${logPath}: ${failure.status ?? failureLabel(failure)}; retry ${retries + 1} of ${this.deps.policy.maxRetries} in ${decision.delayMs} ms` +
+          (failure.retryAfterMs !== undefined ? ` (Retry-After ${Math.ceil(failure.retryAfterMs / 1000)} s)` : ''),
+      );
+      try {
+        await this.deps.sleep(decision.delayMs, spec.signal);
+      } catch {
+        this.logLine(spec.method, logPath, 'cancelled', started, retries);
+        throw abortedError(operation);
+      }
+    }
+  }
+
+  private async readHttpError(response: ResponseData, spec: RequestSpec, operation: string, apiKey: string): Promise<MistralApiError> {
+    let body: unknown;
+    try {
+      const text = await readLimited(response.body, ERROR_BODY_LIMIT);
+      try {
+        body = JSON.parse(text);
+      } catch {
+        // Proxies answer with HTML; a short plain text is still worth showing.
+        const plain = text.trim();
+        body = plain && plain.length < 300 && !plain.startsWith('<') ? { message: plain } : undefined;
+      }
+    } catch {
+      body = undefined;
+    }
+    return httpError({
+      status: response.statusCode,
+      body,
+      headers: response.headers,
+      operation,
+      target: spec.target,
+      retryAfterMs: parseRetryAfterMs(response.headers['retry-after'], this.deps.now()),
+      secret: apiKey,
+    });
+  }
+
+  private logLine(method: string, path: string, outcome: string, startedAt: number, retries: number): void {
+    const duration = Math.round(this.deps.now() - startedAt);
+    const retryText = retries > 0 ? ` after ${retries} ${retries === 1 ? 'retry' : 'retries'}` : '';
+    this.deps.logger?.info(`${method} ${path} ${outcome} in ${duration} ms${retryText}`);
+  }
+}
+
+function failureLabel(error: MistralApiError): string {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : error.kind;
+}
+
+async function readLimited(body: ResponseData['body'], limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+    chunks.push(buffer);
+    size += buffer.length;
+    if (size >= limit) {
+      body.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks).subarray(0, limit).toString('utf8');
+}
+
+/** Resolves the key for one request: trimmed, present, and sendable as a header (no line breaks or spaces inside). */
+export async function resolveApiKey(source: string | (() => string | undefined | Promise<string | undefined>)): Promise<string> {
+  let value: string | undefined;
+  try {
+    value = typeof source === 'function' ? await source() : source;
+  } catch {
+    throw invalidRequest('Could not read the Mistral API key');
+  }
+  const key = (value ?? '').trim();
+  if (!key) throw invalidRequest('No Mistral API key is set');
+  if (!/^[\x21-\x7e]+$/.test(key)) {
+    throw invalidRequest('The Mistral API key contains spaces, line breaks or non-ASCII characters; paste it again');
+  }
+  return key;
+}
+
+export { scrubSecret };

@@ -1,0 +1,110 @@
+/**
+ * One test-host session: a sandbox (fresh profile + sample workspace), the Files API emulator on
+ * loopback with a fresh data dir and a random key, user settings pointing the extension at it, and
+ * code-server started with the environment the suites read.
+ */
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { startEmulator, type RunningEmulator } from '../emulator/server';
+import { ensureCodeServer, checkPrerequisites } from './codeServer';
+import { startCodeServer, workbenchUrl, type RunningCodeServer } from './launch';
+import { TEST_ENV } from './reportProtocol';
+import { createSandbox, writeUserSettings, type Sandbox } from './sandbox';
+
+/** The repository root, seen from out/test/host/. */
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+export interface HostSession extends TestEnvironment {
+  readonly codeServer: RunningCodeServer;
+  /** The workbench URL with the extension under development (and the tests module, when given). */
+  readonly url: string;
+}
+
+export interface HostSessionOptions {
+  readonly label: string;
+  readonly seed?: 'demo';
+  readonly extensionTestsPath?: string;
+  readonly extraEnv?: Record<string, string>;
+  readonly codeServerPort?: number;
+  readonly emulatorPort?: number;
+  readonly log?: (line: string) => void;
+}
+
+/** A key shaped like Mistral's (32 alphanumerics), fresh per run so no fixture ever holds one. */
+export function randomApiKey(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  return Array.from(randomBytes(32), (byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+export function sessionEnvironment(emulator: RunningEmulator, apiKey: string, sandbox: Sandbox): Record<string, string> {
+  return {
+    [TEST_ENV.baseUrl]: emulator.url,
+    [TEST_ENV.apiKey]: apiKey,
+    [TEST_ENV.workspace]: sandbox.workspaceDir,
+    [TEST_ENV.emulatorData]: emulator.dataDir,
+  };
+}
+
+export interface TestEnvironment {
+  readonly sandbox: Sandbox;
+  readonly emulator: RunningEmulator;
+  readonly apiKey: string;
+  /** Environment given to the VS Code host, and so to the extension host and the suites. */
+  readonly env: Readonly<Record<string, string>>;
+  close(options?: { keepSandbox?: boolean }): Promise<void>;
+}
+
+/** Sandbox + emulator + settings: everything but the VS Code host itself. */
+export async function prepareTestEnvironment(
+  options: Pick<HostSessionOptions, 'label' | 'seed' | 'extraEnv' | 'emulatorPort'>,
+): Promise<TestEnvironment> {
+  const sandbox = createSandbox(options.label);
+  try {
+    const apiKey = randomApiKey();
+    const emulator = await startEmulator({ dataDir: sandbox.emulatorDataDir, apiKey, port: options.emulatorPort ?? 0, seed: options.seed });
+    writeUserSettings(sandbox.userDataDir, emulator.url);
+    const env = { ...sessionEnvironment(emulator, apiKey, sandbox), ...options.extraEnv };
+    return {
+      sandbox,
+      emulator,
+      apiKey,
+      env,
+      close: async ({ keepSandbox = false } = {}) => {
+        await emulator.close().catch(() => undefined);
+        if (!keepSandbox) sandbox.remove();
+      },
+    };
+  } catch (error) {
+    sandbox.remove();
+    throw error;
+  }
+}
+
+export async function startHostSession(options: HostSessionOptions): Promise<HostSession> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  checkPrerequisites({ forInstall: false });
+  const install = await ensureCodeServer(log);
+  const environment = await prepareTestEnvironment(options);
+  try {
+    const { sandbox, env } = environment;
+    const codeServer = await startCodeServer(install, sandbox, { env, port: options.codeServerPort });
+    const url = workbenchUrl({
+      codeServerUrl: codeServer.url,
+      workspaceDir: sandbox.workspaceDir,
+      extensionDevelopmentPath: REPO_ROOT,
+      extensionTestsPath: options.extensionTestsPath,
+    });
+    return {
+      ...environment,
+      codeServer,
+      url,
+      close: async (closeOptions) => {
+        await codeServer.close().catch(() => undefined);
+        await environment.close(closeOptions);
+      },
+    };
+  } catch (error) {
+    await environment.close();
+    throw error;
+  }
+}

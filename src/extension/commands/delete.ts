@@ -1,0 +1,137 @@
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../api/types';
+import type { ExtensionDeps } from '../deps';
+import { showError } from '../errors';
+import { withCancellableProgress } from '../progress';
+import { asOptions, filesOrIdsFromArgs, idOf, isNotFound, listNames, nameOf, reasonOf } from './shared/args';
+import { mapSettled } from './shared/concurrency';
+import { selectedOrPickedFiles } from './shared/pickFiles';
+
+/** `mistral.delete(files, { confirm: false })` skips the confirmation (tests, other extensions). */
+export interface DeleteCommandOptions {
+  confirm?: boolean;
+}
+const CONCURRENT_DELETES = 4;
+const NAMES_IN_CONFIRMATION = 5;
+
+export interface DeleteOutcome {
+  deleted: string[];
+  /** Ids the service no longer knew (404): counted as deleted. */
+  alreadyGone: string[];
+  failed: Array<{ id: string; error: string }>;
+  cancelled: boolean;
+}
+
+export function registerDelete(deps: ExtensionDeps): vscode.Disposable {
+  return vscode.commands.registerCommand('mistral.delete', async (first?: unknown, second?: unknown) => {
+    const options = asOptions<DeleteCommandOptions>(second, ['confirm']);
+    let targets = filesOrIdsFromArgs(first, options ? undefined : second);
+    if (targets.length === 0) {
+      targets = await selectedOrPickedFiles(deps, { canPickMany: true, title: vscode.l10n.t('Delete from Mistral') });
+    }
+    if (targets.length === 0) return undefined;
+    if (options?.confirm !== false && !(await confirm(targets))) return undefined;
+    try {
+      return await deleteAll(deps, targets);
+    } catch (err) {
+      await showError(deps.log, err, vscode.l10n.t('Delete failed'));
+      return undefined;
+    }
+  });
+}
+
+/** One modal dialog naming what goes: the name for one file, "N files" with the first few listed otherwise. */
+async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<boolean> {
+  const deleteLabel = vscode.l10n.t('Delete');
+  const names = targets.map(nameOf);
+  const message =
+    targets.length === 1
+      ? vscode.l10n.t('Delete "{0}" from Mistral?', names[0])
+      : vscode.l10n.t('Delete {0} files from Mistral?', targets.length);
+  const listed = names.slice(0, NAMES_IN_CONFIRMATION).map((name) => `• ${name}`);
+  if (names.length > NAMES_IN_CONFIRMATION) listed.push(vscode.l10n.t('…and {0} more', names.length - NAMES_IN_CONFIRMATION));
+  const detail =
+    (targets.length > 1 ? `${listed.join('\n')}\n\n` : '') +
+    vscode.l10n.t('This cannot be undone. Jobs that use these files may fail.');
+  const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteLabel);
+  return answer === deleteLabel;
+}
+
+async function deleteAll(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile | string>): Promise<DeleteOutcome> {
+  const outcome: DeleteOutcome = { deleted: [], alreadyGone: [], failed: [], cancelled: false };
+  const title = targets.length === 1 ? vscode.l10n.t('Deleting "{0}"', nameOf(targets[0])) : vscode.l10n.t('Deleting {0} files', targets.length);
+  const results = await withCancellableProgress({ title }, async (signal, progress) => {
+    let done = 0;
+    return mapSettled(
+      targets,
+      CONCURRENT_DELETES,
+      async (target) => {
+        try {
+          await deps.client.delete(idOf(target), { signal });
+          return 'deleted' as const;
+        } catch (err) {
+          if (isNotFound(err)) return 'gone' as const;
+          throw err;
+        } finally {
+          done++;
+          progress.report({ increment: 100 / targets.length, message: vscode.l10n.t('{0} of {1}', done, targets.length) });
+        }
+      },
+      signal,
+    );
+  });
+
+  results.forEach((result, index) => {
+    const id = idOf(targets[index]);
+    if (result.ok) {
+      (result.value === 'gone' ? outcome.alreadyGone : outcome.deleted).push(id);
+      deps.log.info(result.value === 'gone' ? `Delete ${id}: already gone (404)` : `Deleted ${id}`);
+    } else if (result.error instanceof Error && (result.error.name === 'AbortError' || (result.error as { kind?: string }).kind === 'aborted')) {
+      outcome.cancelled = true;
+    } else {
+      outcome.failed.push({ id, error: `${nameOf(targets[index])}: ${reasonOf(result.error)}` });
+      deps.log.error(`Delete of ${id} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
+    }
+  });
+
+  // Files passed as bare ids have no known purpose: then every group reloads.
+  const removed = new Set([...outcome.deleted, ...outcome.alreadyGone]);
+  const purposes = new Set<string | undefined>();
+  targets.forEach((target) => {
+    if (removed.has(idOf(target))) purposes.add(typeof target === 'string' ? undefined : target.purpose);
+  });
+  if (purposes.has(undefined)) deps.tree.refresh();
+  else purposes.forEach((purpose) => deps.tree.refresh(purpose));
+
+  report(deps, targets, outcome);
+  return outcome;
+}
+
+function report(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile | string>, outcome: DeleteOutcome): void {
+  const nameById = new Map(targets.map((target) => [idOf(target), nameOf(target)]));
+  const removed = [...outcome.deleted, ...outcome.alreadyGone];
+  const parts: string[] = [];
+  if (targets.length === 1 && removed.length === 1) {
+    parts.push(
+      outcome.alreadyGone.length === 1
+        ? vscode.l10n.t('"{0}" was already deleted.', nameOf(targets[0]))
+        : vscode.l10n.t('Deleted "{0}".', nameOf(targets[0])),
+    );
+  } else if (removed.length > 0) {
+    parts.push(vscode.l10n.t('Deleted {0} of {1} files.', removed.length, targets.length));
+    if (outcome.alreadyGone.length > 0) {
+      parts.push(vscode.l10n.t('Already gone: {0}.', listNames(outcome.alreadyGone.map((id) => nameById.get(id) ?? id))));
+    }
+  }
+  if (outcome.failed.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', outcome.failed.map((f) => f.error).join('; ')));
+  if (outcome.cancelled) parts.push(vscode.l10n.t('Cancelled before every file was deleted.'));
+  if (parts.length === 0) return;
+  if (outcome.failed.length > 0) {
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(parts.join(' '), showLog).then((answer) => {
+      if (answer === showLog) deps.log.show(true);
+    });
+  } else {
+    void vscode.window.showInformationMessage(parts.join(' '));
+  }
+}

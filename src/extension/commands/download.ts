@@ -1,0 +1,229 @@
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../api/types';
+import { formatBytes } from '../../util/format';
+import { joinInside, sanitizeFilename, uniqueFilename } from '../../util/sanitizeFilename';
+import type { ExtensionDeps } from '../deps';
+import { showError } from '../errors';
+import { withCancellableProgress } from '../progress';
+import { asOptions, filesOrIdsFromArgs, isNotFound, reasonOf, toUri } from './shared/args';
+import { mapSettled } from './shared/concurrency';
+import { selectedOrPickedFiles } from './shared/pickFiles';
+
+/** `mistral.download(files, { destination })`: a file path for one file, or a folder (created if missing). */
+export interface DownloadCommandOptions {
+  destination?: vscode.Uri | string;
+}
+const LAST_FOLDER_KEY = 'mistral.download.lastFolder';
+const CONCURRENT_DOWNLOADS = 3;
+
+export function registerDownload(deps: ExtensionDeps): vscode.Disposable {
+  return vscode.commands.registerCommand('mistral.download', async (first?: unknown, second?: unknown) => {
+    const options = asOptions<DownloadCommandOptions>(second, ['destination']);
+    const args = filesOrIdsFromArgs(first, options ? undefined : second);
+    try {
+      const files =
+        args.length > 0
+          ? await Promise.all(args.map(async (arg) => (typeof arg === 'string' ? deps.client.retrieve(arg) : arg)))
+          : await selectedOrPickedFiles(deps, { canPickMany: true, title: vscode.l10n.t('Download from Mistral') });
+      if (files.length === 0) return undefined;
+      const destination = options?.destination !== undefined ? toUri(options.destination) : undefined;
+      return files.length === 1 ? await downloadOne(deps, files[0], destination) : await downloadMany(deps, files, destination);
+    } catch (err) {
+      if (isNotFound(err)) deps.tree.refresh();
+      await showError(deps.log, err, vscode.l10n.t('Download failed'));
+      return undefined;
+    }
+  });
+}
+
+/** Save dialog (sanitised default name), then one streamed download. Returns the saved Uri. */
+async function downloadOne(deps: ExtensionDeps, file: MistralFile, destination: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+  const safeName = sanitizeFilename(file.filename, file.id);
+  let target: string;
+  let reserved = false;
+  if (destination) {
+    const stat = await fs.stat(destination.fsPath).catch(() => undefined);
+    reserved = stat?.isDirectory() === true;
+    target = reserved ? await reserveName(destination.fsPath, safeName, new Set()) : destination.fsPath;
+  } else {
+    const chosen = await vscode.window.showSaveDialog({
+      defaultUri: vscode.Uri.file(path.join(await defaultFolder(deps), safeName)),
+      saveLabel: vscode.l10n.t('Download'),
+      title: vscode.l10n.t('Download "{0}" from Mistral', file.filename),
+    });
+    if (!chosen) return undefined;
+    // The dialog already asked before replacing an existing file; the client replaces it only once the download is whole.
+    target = chosen.fsPath;
+  }
+  await rememberFolder(deps, path.dirname(target));
+
+  try {
+    await withCancellableProgress({ title: vscode.l10n.t('Downloading "{0}"', file.filename) }, async (signal, progress) => {
+      let reported = 0;
+      await deps.client.downloadToFile(file.id, target, {
+        signal,
+        onProgress: ({ transferred, total }) => {
+          const size = total ?? file.bytes ?? 0;
+          const percent = size > 0 ? Math.min(100, Math.floor((transferred * 100) / size)) : 0;
+          progress.report({ increment: Math.max(0, percent - reported), message: size > 0 ? `${percent}% of ${formatBytes(size)}` : formatBytes(transferred) });
+          reported = Math.max(reported, percent);
+        },
+      });
+    });
+  } catch (err) {
+    if (reserved) await releaseReservation(target);
+    throw err;
+  }
+  deps.log.info(`Downloaded ${file.id} to ${target}`);
+  const savedUri = vscode.Uri.file(target);
+  offerOpen(savedUri, vscode.l10n.t('Downloaded "{0}" to {1}.', file.filename, target));
+  return savedUri;
+}
+
+/** A folder picker, then every file into it under a unique name; a summary of what succeeded and failed. */
+async function downloadMany(deps: ExtensionDeps, files: readonly MistralFile[], destination: vscode.Uri | undefined): Promise<vscode.Uri[]> {
+  let folder = destination?.fsPath;
+  if (!folder) {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectFiles: false,
+      canSelectFolders: true,
+      canSelectMany: false,
+      defaultUri: vscode.Uri.file(await defaultFolder(deps)),
+      openLabel: vscode.l10n.t('Download Here'),
+      title: vscode.l10n.t('Download {0} files from Mistral into…', files.length),
+    });
+    if (!picked?.[0]) return [];
+    folder = picked[0].fsPath;
+  }
+  await fs.mkdir(folder, { recursive: true });
+  await rememberFolder(deps, folder);
+
+  // Names are reserved up front (empty placeholder files created exclusively), so two remote files with one name, or
+  // a file that appears meanwhile, get " (1)" instead of being replaced.
+  const taken = new Set<string>();
+  const targets: string[] = [];
+  for (const file of files) targets.push(await reserveName(folder, sanitizeFilename(file.filename, file.id), taken));
+
+  const totalBytes = files.reduce((sum, file) => sum + (file.bytes ?? 0), 0);
+  const received = new Array<number>(files.length).fill(0);
+  const results = await withCancellableProgress(
+    { title: vscode.l10n.t('Downloading {0} files', files.length) },
+    async (signal, progress) => {
+      let reported = 0;
+      let finished = 0;
+      const report = (): void => {
+        const fraction = totalBytes > 0 ? received.reduce((a, b) => a + b, 0) / totalBytes : finished / files.length;
+        const percent = Math.min(100, Math.floor(fraction * 100));
+        progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0} of {1} files · {2}%', finished, files.length, percent) });
+        reported = Math.max(reported, percent);
+      };
+      return mapSettled(
+        files,
+        CONCURRENT_DOWNLOADS,
+        async (file, index) => {
+          try {
+            await deps.client.downloadToFile(file.id, targets[index], {
+              signal,
+              onProgress: ({ transferred }) => {
+                received[index] = transferred;
+                report();
+              },
+            });
+          } catch (err) {
+            await releaseReservation(targets[index]);
+            throw err;
+          }
+          finished++;
+          report();
+          return vscode.Uri.file(targets[index]);
+        },
+        signal,
+      );
+    },
+  );
+
+  const saved: vscode.Uri[] = [];
+  const failures: string[] = [];
+  let cancelled = false;
+  let notFound = false;
+  results.forEach((result, index) => {
+    if (result.ok) {
+      saved.push(result.value);
+      return;
+    }
+    const err = result.error;
+    if (err instanceof Error && (err.name === 'AbortError' || (err as { kind?: string }).kind === 'aborted')) {
+      cancelled = true;
+      void releaseReservation(targets[index]);
+      return;
+    }
+    notFound ||= isNotFound(err);
+    failures.push(`${files[index].filename}: ${reasonOf(err)}`);
+    deps.log.error(`Download of ${files[index].id} failed: ${err instanceof Error ? err.message : String(err)}`);
+  });
+  if (notFound) deps.tree.refresh();
+  deps.log.info(`Downloaded ${saved.length} of ${files.length} files into ${folder}`);
+
+  const parts = [vscode.l10n.t('Downloaded {0} of {1} files into {2}.', saved.length, files.length, folder)];
+  if (failures.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failures.join('; ')));
+  if (cancelled) parts.push(vscode.l10n.t('Cancelled; no partial files were left.'));
+  if (failures.length > 0) {
+    const showLog = vscode.l10n.t('Show Log');
+    void vscode.window.showErrorMessage(parts.join(' '), showLog).then((answer) => {
+      if (answer === showLog) deps.log.show(true);
+    });
+  } else {
+    offerOpen(vscode.Uri.file(folder), parts.join(' '), true);
+  }
+  return saved;
+}
+
+/** Picks a free name in `folder` and creates an empty placeholder exclusively, so nothing else can take it. */
+async function reserveName(folder: string, name: string, taken: Set<string>): Promise<string> {
+  for (let attempt = 0; attempt < 1000; attempt++) {
+    const candidate = uniqueFilename(name, (c) => taken.has(c.toLowerCase()));
+    taken.add(candidate.toLowerCase());
+    const target = joinInside(folder, candidate);
+    try {
+      const handle = await fs.open(target, 'wx');
+      await handle.close();
+      return target;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+  }
+  throw new Error(vscode.l10n.t('No free file name for {0} in {1}', name, folder));
+}
+
+/** Removes a placeholder left by a failed or cancelled download, only if it is still empty. */
+async function releaseReservation(target: string): Promise<void> {
+  const stat = await fs.stat(target).catch(() => undefined);
+  if (stat?.isFile() && stat.size === 0) await fs.rm(target, { force: true }).catch(() => undefined);
+}
+
+async function defaultFolder(deps: ExtensionDeps): Promise<string> {
+  const remembered = deps.context.workspaceState.get<string>(LAST_FOLDER_KEY);
+  const candidates = [remembered, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, path.join(os.homedir(), 'Downloads'), os.homedir()];
+  for (const candidate of candidates) {
+    if (candidate && (await fs.stat(candidate).catch(() => undefined))?.isDirectory()) return candidate;
+  }
+  return os.homedir();
+}
+
+async function rememberFolder(deps: ExtensionDeps, folder: string): Promise<void> {
+  await deps.context.workspaceState.update(LAST_FOLDER_KEY, folder);
+}
+
+function offerOpen(uri: vscode.Uri, message: string, isFolder = false): void {
+  const open = vscode.l10n.t('Open');
+  const reveal = vscode.l10n.t('Reveal in File Explorer');
+  const actions = isFolder ? [reveal] : [open, reveal];
+  void vscode.window.showInformationMessage(message, ...actions).then(async (answer) => {
+    if (answer === open) await vscode.commands.executeCommand('vscode.open', uri);
+    if (answer === reveal) await vscode.commands.executeCommand('revealFileInOS', uri);
+  });
+}
+

@@ -1,0 +1,285 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../api/types';
+import { formatBytes } from '../../util/format';
+import type { ExtensionDeps } from '../deps';
+import { showError } from '../errors';
+import { withCancellableProgress } from '../progress';
+import { errorCount, showProblemsPanel, validateUploads, type PlannedUpload } from '../validation/preUpload';
+import { asOptions, listNames, reasonOf, toUri, urisFromArgs } from './shared/args';
+import { readHead, suggestPurpose } from './shared/purpose';
+import { askPurposeAndVisibility, pickLocalFiles, saveDirtyDocuments } from './shared/uploadPrompts';
+
+/** Drives `mistral.upload` / `mistral.uploadToGroup` without UI (tests, drag and drop, other extensions). */
+export interface UploadCommandOptions {
+  uris?: Array<vscode.Uri | string>;
+  /** A purpose, or 'auto' for each file's suggested purpose without asking. Asked with a QuickPick when absent. */
+  purpose?: FilePurpose | 'auto';
+  visibility?: FileVisibility;
+  /** Overrides the `mistral.validation.beforeUpload` setting for this call. */
+  validation?: 'block' | 'warn' | 'off';
+  /** Upload even when validation finds errors (what "Upload Anyway" does). */
+  force?: boolean;
+  /** true: save unsaved editors without asking; false: cancel when any is unsaved. Asked when absent. */
+  saveDirty?: boolean;
+}
+const OPTION_KEYS = ['uris', 'purpose', 'visibility', 'validation', 'force', 'saveDirty'] as const;
+
+export interface UploadOutcome {
+  uploaded: MistralFile[];
+  failed: Array<{ uri: vscode.Uri; error: string }>;
+  /** Not sent because validation found errors (block mode). */
+  blocked: vscode.Uri[];
+  cancelled: boolean;
+}
+
+export function registerUpload(deps: ExtensionDeps): vscode.Disposable {
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand('mistral.upload', async (first?: unknown, second?: unknown) => {
+      const options = asOptions<UploadCommandOptions>(first, OPTION_KEYS) ?? {};
+      let uris = options.uris ? options.uris.map(toUri) : urisFromArgs(first, second);
+      if (uris.length === 0) uris = activeJsonlFile();
+      if (uris.length === 0) uris = await pickLocalFiles(undefined);
+      if (uris.length === 0) return undefined;
+      return runUpload(deps, uris, options);
+    }),
+    vscode.commands.registerCommand('mistral.uploadToGroup', async (group?: unknown, second?: unknown) => {
+      const options = asOptions<UploadCommandOptions>(group, OPTION_KEYS) ?? {};
+      const purpose = options.purpose ?? purposeOfGroup(group) ?? purposeOfGroup(second);
+      if (!purpose) {
+        void vscode.window.showWarningMessage(vscode.l10n.t('Choose a purpose group in the Mistral view to upload to.'));
+        return undefined;
+      }
+      const uris = options.uris ? options.uris.map(toUri) : await pickLocalFiles(purpose === 'auto' ? undefined : purpose);
+      if (uris.length === 0) return undefined;
+      return runUpload(deps, uris, { ...options, purpose });
+    }),
+  );
+}
+
+/** Tree group nodes carry their purpose; a bare purpose string is accepted too. */
+function purposeOfGroup(value: unknown): FilePurpose | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    const purpose = (value as { purpose?: unknown }).purpose;
+    if (typeof purpose === 'string' && purpose !== '') return purpose;
+  }
+  return undefined;
+}
+
+function activeJsonlFile(): vscode.Uri[] {
+  const uri = vscode.window.activeTextEditor?.document.uri;
+  return uri && uri.scheme === 'file' && path.extname(uri.fsPath).toLowerCase() === '.jsonl' ? [uri] : [];
+}
+
+async function runUpload(deps: ExtensionDeps, uris: vscode.Uri[], options: UploadCommandOptions): Promise<UploadOutcome> {
+  const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
+  try {
+    const files = await statFiles(uris, outcome);
+    if (files.length === 0) {
+      reportOutcome(deps, outcome);
+      return outcome;
+    }
+
+    const openDocuments = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
+    const dirty = files.map((f) => openDocuments.get(f.uri.toString())).filter((d): d is vscode.TextDocument => !!d?.isDirty);
+    if (dirty.length > 0 && options.saveDirty === false) return { ...outcome, cancelled: true };
+    if (!(await saveDirtyDocuments(dirty, options.saveDirty !== true))) return { ...outcome, cancelled: true };
+    for (const document of dirty) {
+      const file = files.find((f) => f.uri.toString() === document.uri.toString());
+      if (file) file.size = (await fs.stat(file.uri.fsPath)).size;
+    }
+
+    const planned = await choosePurposes(deps, files, options);
+    if (!planned) return { ...outcome, cancelled: true };
+
+    const mode = options.validation ?? deps.settings.validationBeforeUpload;
+    if (mode !== 'off') {
+      const findings = await validateUploads(deps, planned.uploads);
+      const withErrors = findings.filter((finding) => finding.result.summary.errors > 0);
+      if (withErrors.length > 0) {
+        const names = withErrors.map((finding) => finding.upload.name);
+        if (mode === 'block' && options.force !== true) {
+          offerUploadAnyway(deps, planned.uploads, planned.visibility, withErrors.length, errorCount(withErrors), names);
+          return { ...outcome, blocked: planned.uploads.map((upload) => upload.uri) };
+        }
+        void warnAndContinue(names, errorCount(withErrors));
+      }
+    }
+
+    await uploadAll(deps, planned.uploads, planned.visibility, outcome);
+  } catch (err) {
+    if (err instanceof Error && (err.name === 'AbortError' || (err as { kind?: string }).kind === 'aborted')) {
+      outcome.cancelled = true;
+    } else {
+      await showError(deps.log, err, vscode.l10n.t('Upload failed'));
+      return outcome;
+    }
+  }
+  reportOutcome(deps, outcome);
+  return outcome;
+}
+
+interface LocalFile {
+  uri: vscode.Uri;
+  name: string;
+  size: number;
+}
+
+/** Keeps regular files; folders, missing files and files over the limit are reported as failures up front. */
+async function statFiles(uris: readonly vscode.Uri[], outcome: UploadOutcome): Promise<LocalFile[]> {
+  const files: LocalFile[] = [];
+  for (const uri of uris) {
+    const name = path.basename(uri.fsPath);
+    try {
+      if (uri.scheme !== 'file') throw new Error(vscode.l10n.t('only files on this machine can be uploaded'));
+      const stat = await fs.stat(uri.fsPath);
+      if (stat.isDirectory()) throw new Error(vscode.l10n.t('it is a folder; choose the files inside it'));
+      if (stat.size > MAX_FILE_BYTES) {
+        throw new Error(vscode.l10n.t('it is {0}; the limit is {1}', formatBytes(stat.size), formatBytes(MAX_FILE_BYTES)));
+      }
+      files.push({ uri, name, size: stat.size });
+    } catch (err) {
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? vscode.l10n.t('file not found') : reasonOf(err);
+      outcome.failed.push({ uri, error: `${name}: ${reason}` });
+    }
+  }
+  return files;
+}
+
+async function choosePurposes(
+  deps: ExtensionDeps,
+  files: readonly LocalFile[],
+  options: UploadCommandOptions,
+): Promise<{ uploads: PlannedUpload[]; visibility: FileVisibility } | undefined> {
+  const visibility = options.visibility ?? deps.settings.defaultVisibility;
+  let purposes: FilePurpose[];
+  if (options.purpose && options.purpose !== 'auto') {
+    purposes = files.map(() => options.purpose as FilePurpose);
+  } else {
+    const suggestions = await Promise.all(files.map(async (f) => suggestPurpose(f.name, await readHead(f.uri.fsPath))));
+    if (options.purpose === 'auto') {
+      purposes = suggestions.map((s) => s ?? 'fine-tune');
+    } else {
+      const choice = await askPurposeAndVisibility(files.map((f) => f.name), suggestions, visibility);
+      if (!choice) return undefined;
+      return { uploads: files.map((f, i) => ({ ...f, purpose: choice.purposes[i] })), visibility: choice.visibility };
+    }
+  }
+  return { uploads: files.map((f, i) => ({ ...f, purpose: purposes[i] })), visibility };
+}
+
+/** Block mode: the command ends here; the message's "Upload Anyway" starts a forced run later. */
+function offerUploadAnyway(
+  deps: ExtensionDeps,
+  uploads: readonly PlannedUpload[],
+  visibility: FileVisibility,
+  filesWithErrors: number,
+  errors: number,
+  names: readonly string[],
+): void {
+  const showProblems = vscode.l10n.t('Show Problems');
+  const uploadAnyway = vscode.l10n.t('Upload Anyway');
+  const message =
+    uploads.length === 1
+      ? vscode.l10n.t('"{0}" was not uploaded: validation found {1} error(s).', names[0], errors)
+      : vscode.l10n.t('Nothing was uploaded: validation found {0} error(s) in {1} of {2} files ({3}).', errors, filesWithErrors, uploads.length, listNames(names));
+  void vscode.window.showErrorMessage(message, showProblems, uploadAnyway).then(async (answer) => {
+    if (answer === showProblems) showProblemsPanel();
+    if (answer !== uploadAnyway) return;
+    const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
+    try {
+      await uploadAll(deps, uploads, visibility, outcome);
+    } catch (err) {
+      if (!(err instanceof Error && err.name === 'AbortError')) await showError(deps.log, err, vscode.l10n.t('Upload failed'));
+    }
+    reportOutcome(deps, outcome);
+  });
+}
+
+async function warnAndContinue(names: readonly string[], errors: number): Promise<void> {
+  const showProblems = vscode.l10n.t('Show Problems');
+  const answer = await vscode.window.showWarningMessage(
+    vscode.l10n.t('Uploading {0} despite {1} validation error(s).', listNames(names), errors),
+    showProblems,
+  );
+  if (answer === showProblems) showProblemsPanel();
+}
+
+/** One progress for all files, percent over their total bytes; Cancel aborts the file in flight and skips the rest. */
+async function uploadAll(
+  deps: ExtensionDeps,
+  uploads: readonly PlannedUpload[],
+  visibility: FileVisibility,
+  outcome: UploadOutcome,
+): Promise<void> {
+  const totalBytes = uploads.reduce((sum, upload) => sum + upload.size, 0);
+  const title =
+    uploads.length === 1
+      ? vscode.l10n.t('Uploading "{0}" to Mistral', uploads[0].name)
+      : vscode.l10n.t('Uploading {0} files to Mistral', uploads.length);
+  await withCancellableProgress({ title }, async (signal, progress) => {
+    let doneBytes = 0;
+    let reported = 0;
+    const report = (sentOfCurrent: number, upload: PlannedUpload, index: number): void => {
+      const fraction = totalBytes > 0 ? (doneBytes + sentOfCurrent) / totalBytes : (index + 1) / uploads.length;
+      const percent = Math.min(100, Math.floor(fraction * 100));
+      const label = uploads.length > 1 ? `${index + 1}/${uploads.length} ${upload.name} · ` : '';
+      progress.report({ increment: Math.max(0, percent - reported), message: `${label}${percent}%` });
+      reported = Math.max(reported, percent);
+    };
+    for (const [index, upload] of uploads.entries()) {
+      if (signal.aborted) break;
+      try {
+        report(0, upload, index);
+        const file = await deps.client.upload(upload.uri.fsPath, {
+          purpose: upload.purpose,
+          visibility,
+          signal,
+          onProgress: ({ transferred }) => report(transferred, upload, index),
+        });
+        outcome.uploaded.push(file);
+        deps.log.info(`Uploaded ${upload.name} as ${file.id} (${file.purpose}, ${formatBytes(file.bytes)})`);
+      } catch (err) {
+        if (signal.aborted) break;
+        outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${reasonOf(err)}` });
+        deps.log.error(`Upload of ${upload.name} failed: ${err instanceof Error ? err.message : String(err)}`);
+        if (uploads.length === 1) throw err;
+      }
+      doneBytes += upload.size;
+    }
+    if (signal.aborted) outcome.cancelled = true;
+  });
+  for (const purpose of new Set(outcome.uploaded.map((file) => file.purpose))) deps.tree.refresh(purpose);
+  const last = outcome.uploaded[outcome.uploaded.length - 1];
+  if (last) {
+    await deps.tree.reveal(last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${reasonOf(err)}`));
+  }
+}
+
+/** One message at the end: what succeeded, what failed, what was cancelled. Not awaited, so the command returns. */
+function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
+  const { uploaded, failed, cancelled } = outcome;
+  const showLog = vscode.l10n.t('Show Log');
+  if (failed.length === 0 && uploaded.length === 1 && !cancelled) {
+    const file = uploaded[0];
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Uploaded "{0}" ({1}) as {2}.', file.filename, formatBytes(file.bytes), file.purpose),
+    );
+    return;
+  }
+  const parts: string[] = [];
+  if (uploaded.length > 0) parts.push(vscode.l10n.t('Uploaded {0}.', listNames(uploaded.map((f) => f.filename))));
+  if (failed.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failed.map((f) => f.error).join('; ')));
+  if (cancelled) parts.push(vscode.l10n.t('Upload cancelled; nothing partial was left on the server.'));
+  if (parts.length === 0) return;
+  const message = parts.join(' ');
+  if (failed.length > 0) {
+    void vscode.window.showErrorMessage(message, showLog).then((answer) => {
+      if (answer === showLog) deps.log.show(true);
+    });
+  } else {
+    void vscode.window.showInformationMessage(message);
+  }
+}

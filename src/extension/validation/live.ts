@@ -1,0 +1,141 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { validateFile, validateText } from '../../validation/index';
+import type { ExtensionDeps } from '../deps';
+import { publishLiveResult, registerLiveCollection } from './problems';
+
+export const LIVE_COLLECTION_NAME = 'mistral-jsonl';
+const DEBOUNCE_MS = 300;
+/**
+ * validateText runs on the extension host's thread (measured: ~90 ms for 2 MB, ~150 ms for 5 MB, ~440 ms for 10 MB of
+ * instruct lines on this 2-core machine); above this many UTF-16 units a run could stall other
+ * extensions, so such documents are validated from disk (streamed, in worker threads) on open and on save instead.
+ */
+export const LIVE_TEXT_LIMIT = 2 * 1024 * 1024;
+// Documents that are the user's own text; previews of remote files, git revisions and output panes are not.
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+
+export function isJsonlDocument(document: vscode.TextDocument): boolean {
+  if (!SCHEMES.has(document.uri.scheme)) return false;
+  return document.languageId === 'jsonl' || path.extname(document.uri.path).toLowerCase() === '.jsonl';
+}
+
+/** Validates open `.jsonl` documents as they change; follows `mistral.validation.live`. */
+export class LiveValidation implements vscode.Disposable {
+  readonly collection: vscode.DiagnosticCollection;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly fileRuns = new Map<string, AbortController>();
+  private readonly subscriptions: vscode.Disposable[] = [];
+  private enabled: boolean;
+
+  constructor(private readonly deps: ExtensionDeps) {
+    this.collection = vscode.languages.createDiagnosticCollection(LIVE_COLLECTION_NAME);
+    registerLiveCollection(this.collection);
+    this.enabled = deps.settings.liveValidation;
+    this.subscriptions.push(
+      vscode.workspace.onDidOpenTextDocument((document) => this.onOpenOrSave(document)),
+      vscode.workspace.onDidSaveTextDocument((document) => this.onOpenOrSave(document)),
+      vscode.workspace.onDidChangeTextDocument((event) => {
+        if (event.contentChanges.length > 0) this.onChange(event.document);
+      }),
+      vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration('mistral.validation.live')) this.setEnabled(this.deps.settings.liveValidation);
+        else if (this.enabled && event.affectsConfiguration('mistral.validation.maxProblems')) this.validateAllOpen();
+      }),
+    );
+    if (this.enabled) this.validateAllOpen();
+  }
+
+  private setEnabled(enabled: boolean): void {
+    if (enabled === this.enabled) return;
+    this.enabled = enabled;
+    if (enabled) {
+      this.validateAllOpen();
+    } else {
+      for (const key of [...this.timers.keys(), ...this.fileRuns.keys()]) this.cancel(key);
+      this.collection.clear();
+    }
+  }
+
+  private validateAllOpen(): void {
+    for (const document of vscode.workspace.textDocuments) {
+      if (isJsonlDocument(document)) this.schedule(document, 0);
+    }
+  }
+
+  private onOpenOrSave(document: vscode.TextDocument): void {
+    if (this.enabled && isJsonlDocument(document)) this.schedule(document, 0);
+  }
+
+  private onChange(document: vscode.TextDocument): void {
+    if (!this.enabled || !isJsonlDocument(document)) return;
+    // Large documents keep their last results until saved: re-validating them per keystroke would stall the host.
+    if (documentLength(document) > LIVE_TEXT_LIMIT) return;
+    this.schedule(document, DEBOUNCE_MS);
+  }
+
+  private schedule(document: vscode.TextDocument, delayMs: number): void {
+    const key = document.uri.toString();
+    clearTimeout(this.timers.get(key));
+    this.timers.set(
+      key,
+      setTimeout(() => {
+        this.timers.delete(key);
+        void this.run(document);
+      }, delayMs),
+    );
+  }
+
+  private async run(document: vscode.TextDocument): Promise<void> {
+    if (!this.enabled || document.isClosed) return;
+    const key = document.uri.toString();
+    const options = { maxDiagnostics: this.deps.settings.maxProblems, fileName: document.uri.path };
+    const started = Date.now();
+    try {
+      if (documentLength(document) <= LIVE_TEXT_LIMIT) {
+        this.fileRuns.get(key)?.abort();
+        const result = validateText(document.getText(), options);
+        publishLiveResult(this.deps, this.collection, document.uri, result);
+      } else {
+        // Validate what is on disk; an unsaved large document waits for its save.
+        if (document.uri.scheme !== 'file' || document.isDirty) return;
+        this.fileRuns.get(key)?.abort();
+        const controller = new AbortController();
+        this.fileRuns.set(key, controller);
+        const result = await validateFile(document.uri.fsPath, { ...options, signal: controller.signal });
+        if (controller.signal.aborted || !this.enabled || document.isClosed) return;
+        this.fileRuns.delete(key);
+        publishLiveResult(this.deps, this.collection, document.uri, result);
+      }
+      this.deps.log.trace(`Live validation of ${path.basename(document.uri.path)}: ${Date.now() - started} ms`);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'AbortError') return;
+      this.deps.log.warn(`Live validation of ${path.basename(document.uri.path)} failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  private cancel(key: string): void {
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+    this.fileRuns.get(key)?.abort();
+    this.fileRuns.delete(key);
+  }
+
+  private forget(uri: vscode.Uri): void {
+    this.cancel(uri.toString());
+    this.collection.delete(uri);
+  }
+
+  dispose(): void {
+    for (const key of [...this.timers.keys(), ...this.fileRuns.keys()]) this.cancel(key);
+    registerLiveCollection(undefined);
+    this.subscriptions.forEach((subscription) => subscription.dispose());
+    this.collection.dispose();
+  }
+}
+
+/** Length in UTF-16 units without copying the text. */
+function documentLength(document: vscode.TextDocument): number {
+  return document.offsetAt(document.lineAt(document.lineCount - 1).range.end);
+}

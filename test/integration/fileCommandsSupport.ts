@@ -1,0 +1,156 @@
+/**
+ * Helpers for the file-command suites (upload, validate, live validation, download, delete, signed URL):
+ * the extension's internals, the emulator over HTTP, fault injection and polling.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../src/api/types';
+import type { ExtensionDeps } from '../../src/extension/deps';
+
+export const EXTENSION_ID = 'mistral-files.mistral-files';
+
+export function env(name: 'MISTRAL_TEST_BASE_URL' | 'MISTRAL_TEST_API_KEY' | 'MISTRAL_TEST_WORKSPACE' | 'MISTRAL_TEST_EMULATOR_DATA'): string {
+  const value = process.env[name];
+  assert.ok(value, `${name} is not set for the extension host`);
+  return value;
+}
+
+/** Activates the extension, sets the test key and returns its dependencies. */
+export async function activateWithKey(): Promise<ExtensionDeps> {
+  const extension = vscode.extensions.getExtension<{ deps: ExtensionDeps }>(EXTENSION_ID);
+  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+  const api = await extension.activate();
+  assert.ok(api?.deps, 'activate() must return { deps }');
+  await vscode.commands.executeCommand('mistral.setApiKey', env('MISTRAL_TEST_API_KEY'));
+  return api.deps;
+}
+
+let folderCounter = 0;
+/** A fresh folder inside the test workspace, so suites never see each other's files. */
+export function freshFolder(label: string): string {
+  const dir = path.join(env('MISTRAL_TEST_WORKSPACE'), `${label}-${process.pid}-${Date.now()}-${folderCounter++}`);
+  fs.mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+/** Unique content per call: the service answers an upload of identical name and bytes with the existing file. */
+export function uniqueTag(): string {
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+export function instructLine(user: string, assistant: string): string {
+  return JSON.stringify({ messages: [{ role: 'user', content: user }, { role: 'assistant', content: assistant }] });
+}
+
+export function batchLine(customId: string, prompt: string): string {
+  return JSON.stringify({ custom_id: customId, body: { max_tokens: 16, messages: [{ role: 'user', content: prompt }] } });
+}
+
+export function writeFile(dir: string, name: string, content: string | Buffer): vscode.Uri {
+  const file = path.join(dir, name);
+  fs.writeFileSync(file, content);
+  return vscode.Uri.file(file);
+}
+
+export async function api(pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${env('MISTRAL_TEST_API_KEY')}`);
+  return fetch(`${env('MISTRAL_TEST_BASE_URL')}${pathAndQuery}`, { ...init, headers });
+}
+
+/** The emulator's view of a file: its metadata, or undefined when it is gone (404). */
+export async function remoteFile(id: string): Promise<MistralFile | undefined> {
+  const response = await api(`/v1/files/${encodeURIComponent(id)}`);
+  if (response.status === 404) return undefined;
+  assert.equal(response.status, 200, `GET /v1/files/${id}: ${response.status}`);
+  return (await response.json()) as MistralFile;
+}
+
+export async function remoteContent(id: string): Promise<Buffer> {
+  const response = await api(`/v1/files/${encodeURIComponent(id)}/content`);
+  assert.equal(response.status, 200);
+  return Buffer.from(await response.arrayBuffer());
+}
+
+/** Lists files with this exact name (newest first). */
+export async function remoteFilesNamed(filename: string): Promise<MistralFile[]> {
+  const response = await api(`/v1/files?page_size=1000&search=${encodeURIComponent(filename)}`);
+  assert.equal(response.status, 200);
+  const list = (await response.json()) as { data: MistralFile[] };
+  return list.data.filter((file) => file.filename === filename);
+}
+
+/** Uploads straight to the emulator (not through the extension), for download/delete/URL fixtures. */
+export async function seedRemoteFile(filename: string, content: string | Buffer, purpose = 'fine-tune'): Promise<MistralFile> {
+  const form = new FormData();
+  form.append('purpose', purpose);
+  form.append('file', new Blob([content]), filename);
+  const response = await api('/v1/files', { method: 'POST', body: form });
+  assert.equal(response.status, 200, `seed upload of ${filename}: ${response.status} ${await response.clone().text()}`);
+  return (await response.json()) as MistralFile;
+}
+
+export interface FaultRule {
+  method?: string;
+  path?: string;
+  count?: number;
+  status?: number;
+  retryAfterSeconds?: number;
+  delayMs?: number;
+  resetAfterBytes?: number;
+}
+
+export async function addFault(rule: FaultRule): Promise<void> {
+  const response = await api('/_emulator/faults', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(rule),
+  });
+  assert.equal(response.status, 200, `fault not accepted: ${await response.text()}`);
+}
+
+export async function clearFaults(): Promise<void> {
+  const response = await api('/_emulator/faults', { method: 'DELETE' });
+  assert.equal(response.status, 200);
+}
+
+/** Polls until `check` returns a value other than undefined/false; fails with `what` after `timeoutMs`. */
+export async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`Timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Mistral diagnostics for a uri, as [line, startChar, endLine, endChar, code] (0-based, VS Code's Range). */
+export function mistralDiagnostics(uri: vscode.Uri): Array<{ range: [number, number, number, number]; code: string; severity: vscode.DiagnosticSeverity; message: string }> {
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'Mistral')
+    .map((d) => ({
+      range: [d.range.start.line, d.range.start.character, d.range.end.line, d.range.end.character],
+      code: String(typeof d.code === 'object' ? d.code.value : d.code),
+      severity: d.severity,
+      message: d.message,
+    }));
+}
+
+export async function setSetting(key: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration('mistral').update(key, value, vscode.ConfigurationTarget.Global);
+}
+
+export async function closeAllEditors(): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+}

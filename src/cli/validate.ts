@@ -1,0 +1,98 @@
+/** `mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] FILE...` */
+import { validateFile, type IntendedPurpose, type ValidationResult } from '../validation/index';
+
+export interface ValidateIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+}
+
+const USAGE = 'Usage: mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] FILE...';
+
+interface ParsedArgs {
+  purpose?: IntendedPurpose;
+  json: boolean;
+  maxProblems?: number;
+  files: string[];
+}
+
+function parseArgs(argv: string[]): ParsedArgs | string {
+  const parsed: ParsedArgs = { json: false, files: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const takeValue = (): string | undefined => inline ?? argv[++i];
+    if (name === '--json') parsed.json = true;
+    else if (name === '--purpose') {
+      const value = takeValue();
+      if (value !== 'fine-tune' && value !== 'batch') return `--purpose must be "fine-tune" or "batch"${value === undefined ? '' : `, not "${value}"`}`;
+      parsed.purpose = value;
+    } else if (name === '--max-problems') {
+      const value = takeValue();
+      const number = Number(value);
+      if (value === undefined || !Number.isInteger(number) || number < 0) return '--max-problems needs a whole number (0 or more)';
+      parsed.maxProblems = number;
+    } else if (name === '--') {
+      parsed.files.push(...argv.slice(i + 1));
+      break;
+    } else if (name.startsWith('-') && name !== '-') return `Unknown option ${name}`;
+    else parsed.files.push(arg);
+  }
+  if (parsed.files.length === 0) return 'Give at least one file to validate';
+  return parsed;
+}
+
+const plural = (count: number, word: string): string => `${count.toLocaleString('en-US')} ${word}${count === 1 ? '' : 's'}`;
+
+function summaryText(path: string, result: ValidationResult): string {
+  const s = result.summary;
+  const roles = Object.entries(s.messagesByRole)
+    .map(([role, count]) => `${role} ${count.toLocaleString('en-US')}`)
+    .join(', ');
+  const lines = [
+    `${path}: ${result.format} · ${plural(s.lines, 'line')} · ${plural(s.records, 'record')} · ${plural(s.errors, 'error')} · ${plural(s.warnings, 'warning')}`,
+    `  messages by role: ${roles || 'none'}`,
+    `  records with tools: ${s.recordsWithTools.toLocaleString('en-US')}`,
+    `  estimated tokens: ${s.estimatedTokens.toLocaleString('en-US')} (${s.tokenEstimateMethod})`,
+  ];
+  if (s.truncated) lines.push(`  only the first ${plural(result.diagnostics.length, 'problem')} of ${(s.errors + s.warnings).toLocaleString('en-US')} are listed`);
+  return lines.join('\n') + '\n';
+}
+
+export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {
+  const parsed = parseArgs(argv);
+  if (typeof parsed === 'string') {
+    io.stderr.write(`${parsed}\n${USAGE}\n`);
+    return 2;
+  }
+  let exitCode = 0;
+  const files: unknown[] = [];
+  for (const path of parsed.files) {
+    let result: ValidationResult;
+    try {
+      result = await validateFile(path, { purpose: parsed.purpose, maxDiagnostics: parsed.maxProblems });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      io.stderr.write(`${path}: cannot validate: ${reason}\n`);
+      exitCode = 2;
+      continue;
+    }
+    if (result.summary.errors > 0 && exitCode === 0) exitCode = 1;
+    if (parsed.json) {
+      files.push({
+        path,
+        format: result.format,
+        summary: result.summary,
+        diagnostics: result.diagnostics.map(({ line, column, endLine, endColumn, severity, code, message }) => ({ line, column, endLine, endColumn, severity, code, message })),
+      });
+      continue;
+    }
+    const out: string[] = [];
+    for (const d of result.diagnostics) {
+      out.push(`${path}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}\n`);
+      if (d.hint) out.push(`    hint: ${d.hint}\n`);
+    }
+    io.stdout.write(out.join('') + summaryText(path, result));
+  }
+  if (parsed.json) io.stdout.write(JSON.stringify({ files }) + '\n');
+  return exitCode;
+}

@@ -1,0 +1,303 @@
+/**
+ * Validates a run of whole lines. The same code runs on the main thread (state carried from
+ * chunk to chunk) and in workers (one fresh validator per chunk, lines numbered from 1 and
+ * shifted when merged). The only state that crosses a chunk boundary is a pretty-printed value
+ * still open at the end of a chunk (`carry`).
+ */
+import { locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
+import { checkRecord, effectiveKind, KIND_KEY, RECORD_KINDS, recordKind, type RecordKind } from './recordRules';
+import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
+import { severityOf, type RuleCode } from './rules';
+import type { Diagnostic, IntendedPurpose } from './types';
+
+export interface KindTally {
+  count: number;
+  first: { line: number; column: number; endColumn: number } | null;
+}
+
+/** A value that started on `startLine` and has not closed yet (a pretty-printed object, or a truncated line). */
+export interface PendingValue {
+  startLine: number;
+  startColShift: number;
+  lines: string[];
+  state: ScanState;
+}
+
+/** Batch requests in line order, columnar so a million of them stay cheap to clone between threads. */
+export interface BatchEntries {
+  ids: (string | null)[];
+  lines: number[];
+  columns: number[];
+  endColumns: number[];
+}
+
+export interface ChunkResult {
+  lines: number;
+  nonBlankLines: number;
+  records: number;
+  errors: number;
+  warnings: number;
+  diagnostics: Diagnostic[];
+  messagesByRole: Record<string, number>;
+  recordsWithTools: number;
+  textChars: number;
+  kinds: Record<RecordKind, KindTally>;
+  batch: BatchEntries;
+  carry: PendingValue | null;
+}
+
+export interface ChunkOptions {
+  purpose?: IntendedPurpose;
+  /** How many diagnostics this validator may store (it counts all of them). */
+  budget: number;
+  /** Number of the line before the first line pushed. */
+  lineOffset: number;
+  /** Added to columns on the first line (a BOM kept in the text by validateText). */
+  firstLineColShift?: number;
+  carry?: PendingValue | null;
+}
+
+export function emptyChunkResult(): ChunkResult {
+  return {
+    lines: 0,
+    nonBlankLines: 0,
+    records: 0,
+    errors: 0,
+    warnings: 0,
+    diagnostics: [],
+    messagesByRole: {},
+    recordsWithTools: 0,
+    textChars: 0,
+    kinds: { instruct: { count: 0, first: null }, pretrain: { count: 0, first: null }, batch: { count: 0, first: null } },
+    batch: { ids: [], lines: [], columns: [], endColumns: [] },
+    carry: null,
+  };
+}
+
+function isBlank(text: string): boolean {
+  return /^[ \t\r]*$/.test(text);
+}
+
+/** Lines inside a pretty-printed value are indented, blank, or close a bracket. */
+function isContinuation(text: string): boolean {
+  if (text.length === 0) return true;
+  const c = text.charCodeAt(0);
+  if (c === 32 || c === 9) return true;
+  const trimmed = text.trimStart();
+  return trimmed.startsWith('}') || trimmed.startsWith(']');
+}
+
+export class ChunkValidator implements RecordReporter {
+  private readonly result = emptyChunkResult();
+  private readonly tallies: RecordTallies;
+  private lineNo: number;
+  private readonly firstLineColShift: number;
+  private pending: PendingValue | null;
+  // The line being checked, for position lookups when a rule fires.
+  private currentText = '';
+  private currentLine = 0;
+  private currentShift = 0;
+
+  constructor(private readonly options: ChunkOptions) {
+    this.lineNo = options.lineOffset;
+    this.firstLineColShift = options.firstLineColShift ?? 0;
+    this.pending = options.carry ?? null;
+    this.tallies = this.result;
+  }
+
+  /** `text` holds whole lines separated by \n (the last one may lack its \n only at the end of the input). */
+  pushText(text: string, badUtf8: Map<number, number> | null = null): void {
+    const n = text.length;
+    let pos = 0;
+    let index = 0;
+    while (pos < n) {
+      const newline = text.indexOf('\n', pos);
+      const end = newline < 0 ? n : newline;
+      const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      this.lineNo++;
+      this.result.lines++;
+      const shift = this.lineNo === 1 ? this.firstLineColShift : 0;
+      const badColumn = badUtf8?.get(index);
+      if (badColumn !== undefined) {
+        this.store('utf8-invalid', this.lineNo, badColumn + shift, this.lineNo, badColumn + shift + 1, 'The line contains bytes that are not valid UTF-8', 'Save the file as UTF-8');
+      }
+      this.acceptLine(text.slice(pos, lineEnd), this.lineNo, shift);
+      pos = end + 1;
+      index++;
+    }
+  }
+
+  /** Ends the chunk. At the end of the input a still-open value is resolved; otherwise it is handed on as `carry`. */
+  finish(endOfInput: boolean): ChunkResult {
+    if (this.pending && endOfInput) this.abandonPending();
+    this.result.carry = this.pending;
+    return this.result;
+  }
+
+  private acceptLine(text: string, lineNo: number, shift: number): void {
+    const pending = this.pending;
+    if (!pending) {
+      this.checkLine(text, lineNo, shift, true);
+      return;
+    }
+    if (!isContinuation(text)) {
+      this.abandonPending();
+      this.checkLine(text, lineNo, shift, true);
+      return;
+    }
+    pending.lines.push(text);
+    if (!isBlank(text)) this.result.nonBlankLines++;
+    const outcome = scanJson(text, pending.state);
+    if (outcome.status === 'incomplete') {
+      pending.state = outcome.state;
+      return;
+    }
+    this.pending = null;
+    const span = `lines ${pending.startLine}-${lineNo}`;
+    this.store(
+      'pretty-printed',
+      pending.startLine,
+      1 + pending.startColShift,
+      lineNo,
+      text.length + 1 + shift,
+      `This JSON value is spread over ${span}; JSONL needs each record on a single line`,
+      'Write one record per line without indentation: json.dumps(record) in Python, JSON.stringify(record) in JavaScript',
+    );
+    if (outcome.status === 'error') {
+      this.store('json-syntax', lineNo, outcome.offset + 1 + shift, lineNo, outcome.endOffset + 1 + shift, outcome.message);
+    }
+  }
+
+  /** The open value was interrupted: its first line was a truncated record, and the lines absorbed since are checked one by one. */
+  private abandonPending(): void {
+    const pending = this.pending;
+    if (!pending) return;
+    this.pending = null;
+    const first = pending.lines[0];
+    const start = first.length - first.trimStart().length;
+    this.store('json-syntax', pending.startLine, start + 1 + pending.startColShift, pending.startLine, first.length + 1 + pending.startColShift, 'The line ends before the JSON value is complete (truncated line?)', 'Each record must be one complete JSON object on its own line');
+    for (let k = 1; k < pending.lines.length; k++) {
+      // These were counted as non-blank when absorbed; checkLine counts again.
+      if (!isBlank(pending.lines[k])) this.result.nonBlankLines--;
+      this.checkLine(pending.lines[k], pending.startLine + k, 0, false);
+    }
+  }
+
+  private checkLine(text: string, lineNo: number, shift: number, mayOpenValue: boolean): void {
+    if (isBlank(text)) {
+      this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line', 'Remove empty lines: every line must be a record');
+      return;
+    }
+    this.result.nonBlankLines++;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      const outcome = scanJson(text);
+      if (outcome.status === 'incomplete' && mayOpenValue && outcome.state.stack.length > 0) {
+        this.pending = { startLine: lineNo, startColShift: shift, lines: [text], state: outcome.state };
+        return;
+      }
+      if (outcome.status === 'complete') {
+        // The scanner accepted what V8 refused: report V8's words rather than guess.
+        this.store('json-syntax', lineNo, 1 + shift, lineNo, text.length + 1 + shift, error instanceof Error ? error.message : 'Invalid JSON');
+      } else {
+        const start = outcome.status === 'incomplete' ? Math.max(0, text.trimEnd().length - 1) : outcome.offset;
+        const end = outcome.status === 'incomplete' ? text.length : outcome.endOffset;
+        this.store('json-syntax', lineNo, start + 1 + shift, lineNo, Math.max(end, start + 1) + 1 + shift, outcome.message);
+      }
+      return;
+    }
+    this.currentText = text;
+    this.currentLine = lineNo;
+    this.currentShift = shift;
+    if (!isPlainObject(value)) {
+      this.report('record-not-object', [], 'value', `Each line must be a JSON object, not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : String(value)}`);
+      return;
+    }
+    this.result.records++;
+    const detected = recordKind(value);
+    const kind = effectiveKind(detected, this.options.purpose);
+    if (kind !== null) this.tallyKind(kind, value);
+    const outcome = checkRecord(value, kind, this, this.tallies);
+    if (kind === 'batch') this.addBatchEntry(text, lineNo, shift, outcome.customId);
+  }
+
+  private tallyKind(kind: RecordKind, record: Record<string, unknown>): void {
+    const tally = this.result.kinds[kind];
+    tally.count++;
+    if (tally.first !== null) return;
+    const key = kind === 'instruct' && !Object.prototype.hasOwnProperty.call(record, 'messages') ? 'interactions' : KIND_KEY[kind];
+    const found = locate(this.currentText, [key]) ?? locate(this.currentText, []);
+    const start = found?.keyStart ?? 0;
+    const end = found?.keyEnd ?? this.currentText.length;
+    tally.first = { line: this.currentLine, column: start + 1 + this.currentShift, endColumn: end + 1 + this.currentShift };
+  }
+
+  private addBatchEntry(text: string, lineNo: number, shift: number, id: string | null): void {
+    let start = -1;
+    let end = -1;
+    if (id !== null) {
+      // Fast path for what serializers write; the general scanner otherwise.
+      for (const prefix of ['{"custom_id":"', '{"custom_id": "']) {
+        if (text.startsWith(prefix) && text.startsWith(id, prefix.length) && text.charCodeAt(prefix.length + id.length) === 34) {
+          start = prefix.length - 1;
+          end = prefix.length + id.length + 1;
+          break;
+        }
+      }
+      if (start < 0) {
+        const found = locate(text, ['custom_id']);
+        if (found) {
+          start = found.valueStart;
+          end = found.valueEnd;
+        }
+      }
+    }
+    if (start < 0) {
+      start = text.length - text.trimStart().length;
+      end = start + 1;
+    }
+    const batch = this.result.batch;
+    batch.ids.push(id);
+    batch.lines.push(lineNo);
+    batch.columns.push(start + 1 + shift);
+    batch.endColumns.push(end + 1 + shift);
+  }
+
+  report(code: RuleCode, path: readonly PathSegment[], part: Part, message: string, hint?: string): void {
+    if (!this.count(code)) return;
+    const text = this.currentText;
+    let start = 0;
+    let end = text.length;
+    // A missing member is shown on the nearest enclosing value that exists.
+    for (let depth = path.length; depth >= 0; depth--) {
+      const found = locate(text, depth === path.length ? path : path.slice(0, depth));
+      if (!found) continue;
+      const useKey = depth === path.length && part === 'key' && typeof path[path.length - 1] === 'string';
+      start = useKey ? found.keyStart : found.valueStart;
+      end = useKey ? found.keyEnd : found.valueEnd;
+      break;
+    }
+    const shift = this.currentShift;
+    this.push({ line: this.currentLine, column: start + 1 + shift, endLine: this.currentLine, endColumn: end + 1 + shift, severity: severityOf(code), code, message, ...(hint ? { hint } : {}) });
+  }
+
+  private store(code: RuleCode, line: number, column: number, endLine: number, endColumn: number, message: string, hint?: string): void {
+    if (!this.count(code)) return;
+    this.push({ line, column, endLine, endColumn, severity: severityOf(code), code, message, ...(hint ? { hint } : {}) });
+  }
+
+  /** Counts the diagnostic; true when it should also be stored. */
+  private count(code: RuleCode): boolean {
+    if (severityOf(code) === 'error') this.result.errors++;
+    else this.result.warnings++;
+    return this.result.diagnostics.length < this.options.budget;
+  }
+
+  private push(diagnostic: Diagnostic): void {
+    this.result.diagnostics.push(diagnostic);
+  }
+}
+
+export { RECORD_KINDS };

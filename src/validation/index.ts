@@ -1,0 +1,241 @@
+/**
+ * JSONL validation for Mistral fine-tuning and batch files. Pure: no `vscode` import.
+ * validateFile streams a file with bounded memory (worker threads for large files);
+ * validateText checks an editor's text synchronously with the same rules and positions.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { ChunkValidator, type ChunkResult, type PendingValue } from './chunk';
+import type { ChunkReply } from './chunkJob';
+import { decodeChunk } from './decode';
+import { DEFAULT_MAX_DIAGNOSTICS, ResultMerger } from './merge';
+import { recordKind } from './recordRules';
+import { isPlainObject } from './report';
+import type { JsonlFormat, ValidationOptions, ValidationResult } from './types';
+import { resolveWorkerScript, WorkerPool } from './workerPool';
+
+export * from './types';
+export { RULES, type RuleCode } from './rules';
+
+/** Files from this size up are split over worker threads (unless options.workers says otherwise). */
+export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
+const WORKER_CHUNK_BYTES = 4 * 1024 * 1024;
+const MAIN_THREAD_CHUNK_BYTES = 1024 * 1024;
+
+export function validateText(text: string, options: ValidationOptions = {}): ValidationResult {
+  const maxDiagnostics = options.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
+  const bom = text.charCodeAt(0) === 0xfeff;
+  const body = bom ? text.slice(1) : text;
+  // The BOM stays part of the caller's text, so columns on line 1 count it.
+  const validator = new ChunkValidator({ purpose: options.purpose, budget: maxDiagnostics, lineOffset: 0, firstLineColShift: bom ? 1 : 0 });
+  validator.pushText(body);
+  const merger = new ResultMerger(maxDiagnostics, options.purpose);
+  merger.add(validator.finish(true), 0);
+  return merger.finish({ bytes: Buffer.byteLength(text, 'utf8') + (bom ? 1 : 0), fileName: options.fileName, bom });
+}
+
+/** The format the first records announce (majority of up to 100 records), for choosing a purpose. */
+export function detectFormat(sample: string): JsonlFormat {
+  const counts = { instruct: 0, pretrain: 0, batch: 0 };
+  let seen = 0;
+  for (const line of sample.split('\n')) {
+    if (seen >= 100) break;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (!isPlainObject(value)) continue;
+    const kind = recordKind(value);
+    if (kind) counts[kind]++;
+    seen++;
+  }
+  const best = (Object.keys(counts) as Array<keyof typeof counts>).reduce((a, b) => (counts[b] > counts[a] ? b : a));
+  return counts[best] > 0 ? best : 'unknown';
+}
+
+/** detectFormat on the first 64 KB of a file. */
+export async function detectFileFormat(path: string): Promise<JsonlFormat> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    return detectFormat(buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, ''));
+  } finally {
+    await handle.close();
+  }
+}
+
+function abortError(): Error {
+  const error = new Error('Validation was cancelled');
+  error.name = 'AbortError';
+  return error;
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
+
+/** Rejects with an AbortError as soon as the signal fires, without waiting for `promise`. */
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+/**
+ * Reads the file in chunks that end on a line boundary (the last one excepted). Each chunk owns
+ * its ArrayBuffer so it can be transferred to a worker. A line longer than the chunk size grows
+ * the next buffer: memory is bounded by the chunk size or the longest line.
+ */
+async function* lineAlignedChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Uint8Array> {
+  let leftover: Uint8Array = new Uint8Array(0);
+  for (;;) {
+    const buffer = Buffer.allocUnsafeSlow(Math.max(chunkSize, leftover.length * 2));
+    buffer.set(leftover, 0);
+    let filled = leftover.length;
+    let eof = false;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) {
+        eof = true;
+        break;
+      }
+      filled += bytesRead;
+    }
+    const view = buffer.subarray(0, filled);
+    if (eof) {
+      if (view.length > 0) yield view;
+      return;
+    }
+    const lastNewline = view.lastIndexOf(10);
+    if (lastNewline < 0) {
+      leftover = view;
+      continue;
+    }
+    leftover = Uint8Array.prototype.slice.call(view, lastNewline + 1);
+    yield view.subarray(0, lastNewline + 1);
+  }
+}
+
+function stripBom(chunk: Uint8Array, isFirst: boolean): { chunk: Uint8Array; bom: boolean } {
+  if (isFirst && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) return { chunk: chunk.subarray(3), bom: true };
+  return { chunk, bom: false };
+}
+
+function workerCount(size: number, requested: number | undefined): number {
+  if (requested !== undefined) return Math.max(0, Math.floor(requested));
+  if (size < WORKER_THRESHOLD_BYTES) return 0;
+  return Math.max(1, Math.min(availableParallelism(), 4));
+}
+
+export async function validateFile(path: string, options: ValidationOptions = {}): Promise<ValidationResult> {
+  throwIfAborted(options.signal);
+  const maxDiagnostics = options.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
+  const handle = await open(path, 'r');
+  try {
+    const size = (await handle.stat()).size;
+    const merger = new ResultMerger(maxDiagnostics, options.purpose);
+    const count = workerCount(size, options.workers);
+    const script = count > 0 ? resolveWorkerScript() : null;
+    const bom = script ? await validateWithWorkers(handle, size, merger, options, new WorkerPool(script, count)) : await validateOnMainThread(handle, size, merger, options);
+    options.onProgress?.(size, size);
+    return merger.finish({ bytes: size, fileName: options.fileName ?? path, bom });
+  } finally {
+    await handle.close();
+  }
+}
+
+async function validateOnMainThread(handle: FileHandle, size: number, merger: ResultMerger, options: ValidationOptions): Promise<boolean> {
+  const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: 0 });
+  let processed = 0;
+  let bom = false;
+  for await (const raw of lineAlignedChunks(handle, MAIN_THREAD_CHUNK_BYTES)) {
+    throwIfAborted(options.signal);
+    const stripped = stripBom(raw, processed === 0);
+    bom ||= stripped.bom;
+    const decoded = decodeChunk(stripped.chunk);
+    validator.pushText(decoded.text, decoded.badUtf8);
+    processed += raw.length;
+    options.onProgress?.(processed, size);
+  }
+  throwIfAborted(options.signal);
+  merger.add(validator.finish(true), 0);
+  return bom;
+}
+
+interface InFlight {
+  reply: Promise<ChunkReply>;
+  bytes: number;
+}
+
+async function validateWithWorkers(handle: FileHandle, size: number, merger: ResultMerger, options: ValidationOptions, pool: WorkerPool): Promise<boolean> {
+  const queue: InFlight[] = [];
+  const maxInFlight = pool.size * 2;
+  let carry: PendingValue | null = null;
+  let processed = 0;
+  let bom = false;
+  let seq = 0;
+
+  const mergeResult = (result: ChunkResult, lineShift: number): void => {
+    const next = result.carry;
+    result.carry = null;
+    merger.add(result, lineShift);
+    carry = next ? { ...next, startLine: next.startLine + lineShift } : null;
+  };
+  const mergeNext = async (): Promise<void> => {
+    const item = queue.shift();
+    if (!item) return;
+    const reply = await abortable(item.reply, options.signal);
+    const linesBefore = merger.lineCount;
+    if (carry) {
+      // A value left open by the previous chunk continues here: re-check this chunk with that state.
+      const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: linesBefore, carry });
+      const decoded = decodeChunk(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength));
+      validator.pushText(decoded.text, decoded.badUtf8);
+      mergeResult(validator.finish(false), 0);
+    } else {
+      mergeResult(reply.result, linesBefore);
+    }
+    processed += item.bytes;
+    options.onProgress?.(processed, size);
+  };
+
+  try {
+    for await (const raw of lineAlignedChunks(handle, WORKER_CHUNK_BYTES)) {
+      throwIfAborted(options.signal);
+      const stripped = stripBom(raw, seq === 0);
+      bom ||= stripped.bom;
+      const chunk = stripped.chunk;
+      const job = { seq: seq++, buffer: chunk.buffer as ArrayBuffer, byteOffset: chunk.byteOffset, byteLength: chunk.byteLength, purpose: options.purpose, budget: merger.remainingBudget };
+      const reply = pool.run(job);
+      // Awaited in order by mergeNext; this only keeps a failure from counting as unhandled meanwhile.
+      reply.catch(() => undefined);
+      queue.push({ reply, bytes: raw.length });
+      while (queue.length >= maxInFlight) await mergeNext();
+    }
+    while (queue.length > 0) await mergeNext();
+    throwIfAborted(options.signal);
+    if (carry) {
+      const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
+      mergeResult(validator.finish(true), 0);
+    }
+    return bom;
+  } finally {
+    await pool.destroy();
+  }
+}

@@ -1,0 +1,47 @@
+/** What the record rules see: a place to report problems and to add to the summary's tallies. */
+import type { PathSegment } from './jsonScan';
+import type { RuleCode } from './rules';
+
+/** 'key' underlines the property name, 'value' its value (or the whole element for a list index). */
+export type Part = 'key' | 'value';
+
+export interface RecordReporter {
+  report(code: RuleCode, path: readonly PathSegment[], part: Part, message: string, hint?: string): void;
+}
+
+export interface RecordTallies {
+  messagesByRole: Record<string, number>;
+  recordsWithTools: number;
+  /** Characters of message text, for the token estimate. */
+  textChars: number;
+}
+
+/** Caps the number of distinct role names tallied, so junk roles cannot grow the summary without bound. */
+const MAX_ROLE_KEYS = 32;
+
+export function countRole(tallies: RecordTallies, role: string): void {
+  const counts = tallies.messagesByRole;
+  if (Object.prototype.hasOwnProperty.call(counts, role)) counts[role]++;
+  else if (Object.keys(counts).length < MAX_ROLE_KEYS) counts[role] = 1;
+  else counts['(other)'] = (counts['(other)'] ?? 0) + 1;
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function hasKey(record: Record<string, unknown>, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, key);
+}
+
+/** Short, safe rendering of a value for a message: `"robot"`, `42`, `an object`. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown = value.length > 40 ? `${value.slice(0, 40)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return 'an object';
+}

@@ -29,7 +29,7 @@ export function formatSasTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-export function buildSignedUrl(baseUrl: string, secret: Buffer, file: FileRecord, expiresAt: Date): string {
+export function buildSignedUrl(baseUrl: string, secret: Buffer, file: Pick<FileRecord, 'id' | 'purpose' | 'filename'>, expiresAt: Date): string {
   const location: BlobLocation = { container: file.purpose, id: file.id, filename: file.filename };
   const se = formatSasTime(expiresAt);
   const query = new URLSearchParams({ se, sp: 'r', sv: SAS_VERSION, sr: 'b', sig: sign(secret, location, se) });

@@ -71,6 +71,7 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
   let fileSentAsText: string | undefined;
   let tooLarge = false;
   let clientGone = false;
+  let activeFileStream: NodeJS.ReadableStream & { destroy(error?: Error): void } | undefined;
 
   const cleanup = async (): Promise<void> => {
     await Promise.all(tempPaths.map((p) => fs.rm(p, { force: true })));
@@ -95,6 +96,7 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
       const meter = new ContentMeter(sniffer);
       const current: ReceivedFile = { filename, tempPath, bytes: 0, sha256: '', sniffer };
       received = current;
+      activeFileStream = stream;
       stream.on('limit', () => {
         tooLarge = true;
       });
@@ -115,6 +117,8 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
     req.on('close', () => {
       if (!req.complete) {
         clientGone = true;
+        // Busboy does not end the part stream it handed out; without this the temp-file write never settles.
+        activeFileStream?.destroy(new Error('client aborted the upload'));
         busboy.destroy();
         reject(new Error('client aborted the upload'));
       }

@@ -14,6 +14,10 @@ export async function showError(log: vscode.LogOutputChannel, err: unknown, what
   const reason = err instanceof MistralApiError ? err.message : err instanceof Error ? err.message : String(err);
   log.error(`${what}: ${err instanceof MistralApiError ? err.describe() : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const showLog = vscode.l10n.t('Show Log');
-  const choice = await vscode.window.showErrorMessage(`${what}: ${reason}`, showLog);
+  // A rejected key is fixed by setting another one, so that is offered first.
+  const keyRejected = err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
+  const setKey = vscode.l10n.t('Set API Key');
+  const choice = await vscode.window.showErrorMessage(`${what}: ${reason}`, ...(keyRejected ? [setKey, showLog] : [showLog]));
   if (choice === showLog) log.show(true);
+  if (choice === setKey) await vscode.commands.executeCommand('mistral.setApiKey');
 }

@@ -1,0 +1,119 @@
+import * as vscode from 'vscode';
+import { MistralApiError } from '../../api/errors';
+import type { FilesApi } from '../../api/filesApi';
+import type { RetrievedFile } from '../../api/types';
+import { PREVIEW_SCHEME, fileIdOfPreviewUri } from './previewUri';
+
+/** Metadata is immutable per id (only deletion changes it), so a short cache spares the stat calls editors repeat. */
+const STAT_CACHE_MS = 10_000;
+
+/** Maps API failures to the FileSystemErrors editors understand (FileNotFound shows VS Code's "file not found"). */
+export function toFileSystemError(err: unknown, uri: vscode.Uri): Error {
+  if (err instanceof vscode.FileSystemError) return err;
+  if (err instanceof MistralApiError) {
+    if (err.status === 404) {
+      return vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} no longer exists on Mistral (it was deleted).', uri.path.split('/').pop() ?? uri.path));
+    }
+    if (err.status === 401 || err.status === 403) return vscode.FileSystemError.NoPermissions(err.message);
+    if (err.kind === 'network' || (err.status !== undefined && err.status >= 500)) return vscode.FileSystemError.Unavailable(err.message);
+    return new Error(err.message);
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * `mistral-file:/<fileId>/<filename>`: a read-only file system over the Files API, so a preview is an ordinary
+ * editor (language from the name, image preview for images) that can never write back.
+ */
+export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  readonly onDidChangeFile = this.changed.event;
+  private readonly stats = new Map<string, { file: RetrievedFile; at: number }>();
+
+  constructor(private readonly client: FilesApi) {}
+
+  /** Registers the provider read-only; the returned disposable unregisters it and disposes the provider. */
+  register(): vscode.Disposable {
+    return vscode.Disposable.from(
+      vscode.workspace.registerFileSystemProvider(PREVIEW_SCHEME, this, { isReadonly: true, isCaseSensitive: true }),
+      this,
+    );
+  }
+
+  /** Tells open editors a file is gone (after a delete), so they show it as deleted. */
+  notifyDeleted(uri: vscode.Uri): void {
+    const id = fileIdOfPreviewUri(uri);
+    if (id) this.stats.delete(id);
+    this.changed.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
+  }
+
+  watch(): vscode.Disposable {
+    // Remote files change only by deletion, which notifyDeleted reports; there is nothing to poll.
+    return new vscode.Disposable(() => undefined);
+  }
+
+  async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const segments = uri.path.split('/').filter((segment) => segment !== '');
+    if (segments.length < 2) {
+      if (segments.length === 1) await this.retrieve(segments[0], uri);
+      return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+    }
+    const id = fileIdOfPreviewUri(uri);
+    if (!id) throw vscode.FileSystemError.FileNotFound(uri);
+    const file = await this.retrieve(id, uri);
+    const time = Number.isFinite(file.created_at) ? file.created_at * 1000 : 0;
+    return { type: vscode.FileType.File, ctime: time, mtime: time, size: file.bytes ?? 0, permissions: vscode.FilePermission.Readonly };
+  }
+
+  async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const id = fileIdOfPreviewUri(uri);
+    if (!id) throw vscode.FileSystemError.FileNotFound(uri);
+    try {
+      return await this.client.readContent(id);
+    } catch (err) {
+      if (err instanceof MistralApiError && err.status === 404) this.stats.delete(id);
+      throw toFileSystemError(err, uri);
+    }
+  }
+
+  async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    const segments = uri.path.split('/').filter((segment) => segment !== '');
+    // Listing every remote file as a directory is the tree's job; a file's folder holds just that file.
+    if (segments.length !== 1) return [];
+    const file = await this.retrieve(segments[0], uri);
+    return [[file.filename, vscode.FileType.File]];
+  }
+
+  createDirectory(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  writeFile(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  delete(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+  rename(oldUri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(oldUri);
+  }
+
+  private async retrieve(id: string, uri: vscode.Uri): Promise<RetrievedFile> {
+    const cached = this.stats.get(id);
+    if (cached && Date.now() - cached.at < STAT_CACHE_MS) return cached.file;
+    let file: RetrievedFile;
+    try {
+      file = await this.client.retrieve(id);
+    } catch (err) {
+      this.stats.delete(id);
+      throw toFileSystemError(err, uri);
+    }
+    if (file.deleted) throw vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} was deleted.', file.filename));
+    this.stats.set(id, { file, at: Date.now() });
+    return file;
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+    this.stats.clear();
+  }
+}

@@ -1,0 +1,256 @@
+import * as vscode from 'vscode';
+import { MistralApiError } from '../../api/errors';
+import type { FilesApi } from '../../api/filesApi';
+import type { MistralFile } from '../../api/types';
+import type { ApiKeyStore, FilesTree, Settings } from '../deps';
+import { FilesDragAndDropController } from './dragAndDrop';
+import { FilesModel, type PurposeGroup } from './filesModel';
+import type { FilterState } from './filterState';
+import {
+  fileTreeItem,
+  groupTreeItem,
+  loadMoreTreeItem,
+  messageTreeItem,
+  type FileNode,
+  type GroupNode,
+  type LoadMoreNode,
+  type MessageNode,
+  type TreeNode,
+} from './treeItems';
+
+export const FILES_VIEW_ID = 'mistral.files';
+
+/** Why the root could not load, as the welcome content and the view message show it. */
+export type RootProblem = 'noKey' | 'keyRejected' | 'unreachable' | undefined;
+
+function errorReason(err: unknown): string {
+  if (err instanceof MistralApiError || err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** The welcome content variant for a failed load (package.json viewsWelcome reads `mistral.loadProblem`). */
+export type LoadProblem = 'network' | 'server' | 'config' | 'other';
+
+export function classifyLoadProblem(err: unknown): LoadProblem {
+  if (!(err instanceof MistralApiError)) return 'other';
+  if (err.kind === 'network') return 'network';
+  if (err.kind === 'invalid-request') return 'config';
+  if (err.status !== undefined && (err.status >= 500 || err.status === 429 || err.status === 408)) return 'server';
+  return 'other';
+}
+
+function isKeyRejection(err: unknown): boolean {
+  return err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
+}
+
+/**
+ * The "Files" view: purpose groups, their pages, "Load more…" rows, and the view-level states (no key, key rejected,
+ * service unreachable, filter active) mirrored into context keys for the welcome content and menus.
+ */
+export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
+  readonly model: FilesModel;
+  readonly treeView: vscode.TreeView<TreeNode>;
+  private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly groupNodes = new Map<string, GroupNode>();
+  private readonly fileNodes = new Map<string, FileNode>();
+  private readonly loadMoreNodes = new Map<string, LoadMoreNode>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private problemValue: RootProblem;
+  private problemDetail: string | undefined;
+
+  constructor(
+    client: FilesApi,
+    private readonly keyStore: ApiKeyStore,
+    private readonly settings: Settings,
+    private readonly filter: FilterState,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.model = new FilesModel(client, {
+      pageSize: () => settings.pageSize,
+      filter: () => filter.value,
+      onDidChange: (purpose) => this.changed.fire(purpose === undefined ? undefined : this.groupNode(purpose)),
+    });
+    this.treeView = vscode.window.createTreeView(FILES_VIEW_ID, {
+      treeDataProvider: this,
+      canSelectMany: true,
+      showCollapseAll: true,
+      dragAndDropController: new FilesDragAndDropController(),
+    });
+    this.disposables.push(
+      this.treeView,
+      this.changed,
+      keyStore.onDidChange(() => this.refresh()),
+      filter.onDidChange(() => this.refresh()),
+    );
+  }
+
+  /** The current root problem, for tests and commands. */
+  get problem(): RootProblem {
+    return this.problemValue;
+  }
+
+  /** The reason shown in the view message (also hidden behind the welcome content, so it goes to the log too). */
+  get problemMessage(): string | undefined {
+    return this.problemDetail;
+  }
+
+  refresh(purpose?: string): void {
+    if (purpose !== undefined && this.model.rootState.kind === 'ready' && this.model.group(purpose)) {
+      void this.model.reloadGroup(purpose);
+      return;
+    }
+    this.model.reset();
+    this.changed.fire(undefined);
+  }
+
+  /** Resolves when the root (and every group's first page) has loaded or failed. */
+  async whenLoaded(): Promise<void> {
+    await this.model.settled();
+  }
+
+  async reveal(file: MistralFile): Promise<void> {
+    if (!(await this.model.ensureFileLoaded(file))) {
+      this.log.info(`Not revealing ${file.id}: it is not listed under the current filter.`);
+      return;
+    }
+    const found = this.model.find(file.id);
+    if (!found) return;
+    const node = this.fileNode(found.file, found.group.purpose);
+    await this.treeView.reveal(node, { select: true, focus: true, expand: false });
+  }
+
+  selectedFiles(): MistralFile[] {
+    return this.treeView.selection.filter((node): node is FileNode => node.kind === 'file').map((node) => node.file);
+  }
+
+  /** Loads the next page of a group, with the view's progress bar. Rejects with the API error. */
+  async loadMore(purpose: string): Promise<void> {
+    await vscode.window.withProgress({ location: { viewId: FILES_VIEW_ID } }, () => this.model.loadMore(purpose));
+  }
+
+  getTreeItem(node: TreeNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'group':
+        return groupTreeItem(this.model.group(node.purpose), node.purpose);
+      case 'file':
+        return fileTreeItem(node.file);
+      case 'loadMore':
+        return loadMoreTreeItem(this.model.group(node.purpose), node.purpose);
+      case 'message':
+        return messageTreeItem(node);
+    }
+  }
+
+  getParent(node: TreeNode): TreeNode | undefined {
+    return node.kind === 'group' ? undefined : this.groupNode(node.purpose);
+  }
+
+  async getChildren(node?: TreeNode): Promise<TreeNode[]> {
+    if (node === undefined) return this.rootChildren();
+    if (node.kind !== 'group') return [];
+    await this.model.settled();
+    const group = this.model.group(node.purpose);
+    if (!group) return [];
+    await group.loading?.catch(() => undefined);
+    return this.groupChildren(group);
+  }
+
+  private async rootChildren(): Promise<TreeNode[]> {
+    const key = await this.keyStore.get();
+    void vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined);
+    if (key === undefined) {
+      this.model.reset();
+      this.setProblem('noKey', undefined);
+      return [];
+    }
+    const state = await this.model.settled();
+    if (state.kind === 'failed') {
+      const reason = errorReason(state.error);
+      if (isKeyRejection(state.error)) {
+        this.setProblem('keyRejected', vscode.l10n.t('The API key was rejected by the service ({0}). Set a valid key.', reason));
+      } else {
+        let host = this.settings.baseUrl;
+        try {
+          host = new URL(host).host;
+        } catch {
+          // An unparsable base URL shows as typed; the reason says what is wrong with it.
+        }
+        this.setProblem('unreachable', vscode.l10n.t('Could not load files from {0}: {1}', host, reason), classifyLoadProblem(state.error));
+      }
+      this.log.warn(`Listing files failed: ${state.error instanceof MistralApiError ? state.error.describe() : reason}`);
+      return [];
+    }
+    this.setProblem(undefined, undefined);
+    return this.model.groups().map((group) => this.groupNode(group.purpose));
+  }
+
+  private groupChildren(group: PurposeGroup): TreeNode[] {
+    const children: TreeNode[] = group.files.map((file) => this.fileNode(file, group.purpose));
+    if (group.error !== undefined) {
+      children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorReason(group.error)), true));
+    } else if (children.length === 0) {
+      const text = this.filter.active ? vscode.l10n.t('No files match the filter') : vscode.l10n.t('No files');
+      children.push(this.messageNode(group.purpose, text, false));
+    }
+    if (group.hasMore && group.error === undefined) children.push(this.loadMoreNode(group.purpose));
+    return children;
+  }
+
+  private setProblem(problem: RootProblem, detail: string | undefined, loadProblem?: LoadProblem): void {
+    this.problemValue = problem;
+    this.problemDetail = detail;
+    void vscode.commands.executeCommand('setContext', 'mistral.loadProblem', loadProblem ?? '');
+    void vscode.commands.executeCommand('setContext', 'mistral.keyRejected', problem === 'keyRejected');
+    void vscode.commands.executeCommand('setContext', 'mistral.unreachable', problem === 'unreachable');
+    this.updateMessage();
+  }
+
+  /** The view message carries the failure reason, else the active filter and how to clear it. */
+  updateMessage(): void {
+    if (this.problemDetail !== undefined) {
+      this.treeView.message = this.problemDetail;
+    } else if (this.filter.active) {
+      this.treeView.message = vscode.l10n.t('Filtered: {0}. Use Clear Filter in the view title to show all files.', this.filter.describe());
+    } else {
+      this.treeView.message = undefined;
+    }
+  }
+
+  private groupNode(purpose: string): GroupNode {
+    let node = this.groupNodes.get(purpose);
+    if (!node) {
+      node = { kind: 'group', purpose };
+      this.groupNodes.set(purpose, node);
+    }
+    return node;
+  }
+
+  private fileNode(file: MistralFile, purpose: string): FileNode {
+    let node = this.fileNodes.get(file.id);
+    if (!node || node.purpose !== purpose) {
+      node = { kind: 'file', purpose, file };
+      this.fileNodes.set(file.id, node);
+    }
+    node.file = file;
+    return node;
+  }
+
+  private loadMoreNode(purpose: string): LoadMoreNode {
+    let node = this.loadMoreNodes.get(purpose);
+    if (!node) {
+      node = { kind: 'loadMore', purpose };
+      this.loadMoreNodes.set(purpose, node);
+    }
+    return node;
+  }
+
+  private messageNode(purpose: string, text: string, isError: boolean): MessageNode {
+    return { kind: 'message', purpose, text, isError };
+  }
+
+  dispose(): void {
+    this.model.reset();
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}

@@ -1,0 +1,200 @@
+import * as vscode from 'vscode';
+import { KNOWN_PURPOSES, type MistralFile } from '../../api/types';
+import { formatBytes, formatRelativeTime, formatTimestamp } from '../../util/format';
+import { previewUri } from '../providers/previewUri';
+import type { PurposeGroup } from './filesModel';
+
+export interface GroupNode {
+  readonly kind: 'group';
+  readonly purpose: string;
+}
+export interface FileNode {
+  readonly kind: 'file';
+  readonly purpose: string;
+  /** Replaced in place when a reload brings newer metadata, so the node object (and a pending reveal) stays valid. */
+  file: MistralFile;
+}
+export interface LoadMoreNode {
+  readonly kind: 'loadMore';
+  readonly purpose: string;
+}
+/** A row that says something about a group: empty, or its last load failed (click retries). */
+export interface MessageNode {
+  readonly kind: 'message';
+  readonly purpose: string;
+  readonly text: string;
+  readonly detail?: string;
+  readonly isError: boolean;
+}
+export type TreeNode = GroupNode | FileNode | LoadMoreNode | MessageNode;
+
+/** The label of a purpose group; an unknown purpose shows under its own name. */
+export function purposeLabel(purpose: string): string {
+  switch (purpose) {
+    case 'fine-tune':
+      return vscode.l10n.t('Fine-tune');
+    case 'batch':
+      return vscode.l10n.t('Batch');
+    case 'ocr':
+      return vscode.l10n.t('OCR');
+    case 'audio':
+      return vscode.l10n.t('Audio');
+    default:
+      return purpose;
+  }
+}
+
+function purposeTooltip(purpose: string): string {
+  switch (purpose) {
+    case 'fine-tune':
+      return vscode.l10n.t('Training and validation data for fine-tuning jobs (.jsonl)');
+    case 'batch':
+      return vscode.l10n.t('Batch job inputs (.jsonl requests) and the results and errors Mistral writes back');
+    case 'ocr':
+      return vscode.l10n.t('Documents and images for OCR');
+    case 'audio':
+      return vscode.l10n.t('Audio files for transcription');
+    default:
+      return vscode.l10n.t('Files with purpose "{0}"', purpose);
+  }
+}
+
+const PURPOSE_ICONS: Record<string, string> = { 'fine-tune': 'mortar-board', batch: 'layers', ocr: 'eye', audio: 'unmute' };
+
+function countText(group: PurposeGroup): string {
+  if (group.total !== undefined) return group.total === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', group.total);
+  const shown = group.files.length;
+  if (group.hasMore) return vscode.l10n.t('{0}+ files', shown);
+  return shown === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', shown);
+}
+
+export function groupTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(purposeLabel(purpose), vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `group:${purpose}`;
+  item.description = group ? countText(group) : undefined;
+  item.tooltip = purposeTooltip(purpose);
+  item.iconPath = new vscode.ThemeIcon(PURPOSE_ICONS[purpose] ?? 'folder');
+  // Only the purposes the upload endpoint accepts offer "Upload to this purpose" (menus match /^mistralPurpose\.upload/).
+  item.contextValue = (KNOWN_PURPOSES as readonly string[]).includes(purpose) ? 'mistralPurpose.upload' : 'mistralPurpose';
+  return item;
+}
+
+function extensionOf(filename: string): string {
+  const dot = filename.lastIndexOf('.');
+  return dot <= 0 ? '' : filename.slice(dot + 1).toLowerCase();
+}
+
+const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'svg', 'avif', 'heic']);
+const AUDIO_EXTENSIONS = new Set(['mp3', 'wav', 'm4a', 'flac', 'ogg', 'oga', 'opus', 'aac', 'webm', 'mp4', 'mpeg', 'mpga']);
+
+/** The codicon for a file's type, from its name first and its mimetype second. */
+export function fileIconId(file: Pick<MistralFile, 'filename' | 'mimetype'>): string {
+  const ext = extensionOf(file.filename);
+  const mime = (file.mimetype ?? '').toLowerCase();
+  if (ext === 'jsonl' || ext === 'json' || mime.includes('json')) return 'json';
+  if (ext === 'pdf' || mime === 'application/pdf') return 'file-pdf';
+  if (IMAGE_EXTENSIONS.has(ext) || mime.startsWith('image/')) return 'file-media';
+  if (AUDIO_EXTENSIONS.has(ext) || mime.startsWith('audio/')) return 'file-media';
+  if (ext === 'zip' || ext === 'gz' || ext === 'tar' || mime.includes('zip')) return 'file-zip';
+  if (ext === 'csv' || ext === 'tsv') return 'table';
+  if (ext === 'md' || ext === 'markdown') return 'markdown';
+  if (ext === 'txt' || mime.startsWith('text/')) return 'file-text';
+  if (ext === 'docx' || ext === 'doc' || ext === 'pptx' || ext === 'odt') return 'file-text';
+  return 'file';
+}
+
+/** `mistralFile` plus the type, so menus can match `/^mistralFile/` or narrow to `/^mistralFile\.jsonl/`. */
+export function fileContextValue(file: MistralFile): string {
+  const ext = extensionOf(file.filename);
+  return /^[a-z0-9]{1,10}$/.test(ext) ? `mistralFile.${ext}` : 'mistralFile';
+}
+
+function markdownEscape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, (ch) => `\\${ch}`);
+}
+
+function tooltipRow(name: string, value: string | number | null | undefined, code = false): string {
+  const shown = value === null || value === undefined || value === '' ? '—' : code ? `\`${String(value).replace(/`/g, "'")}\`` : markdownEscape(String(value));
+  return `| ${name} | ${shown} |`;
+}
+
+/** Every metadata field the service returned, in a Markdown table. */
+export function fileTooltip(file: MistralFile, nowMs = Date.now()): vscode.MarkdownString {
+  const bytes = file.bytes == null ? undefined : `${formatBytes(file.bytes)} (${file.bytes.toLocaleString('en-US')} bytes)`;
+  const created = Number.isFinite(file.created_at)
+    ? `${formatTimestamp(file.created_at)} (${formatRelativeTime(file.created_at, nowMs)})`
+    : undefined;
+  const expires = typeof file.expires_at === 'number' ? `${formatTimestamp(file.expires_at)} (${formatRelativeTime(file.expires_at, nowMs)})` : undefined;
+  const lines = [
+    `**${markdownEscape(file.filename)}**`,
+    '',
+    `| | |`,
+    `|---|---|`,
+    tooltipRow(vscode.l10n.t('ID'), file.id, true),
+    tooltipRow(vscode.l10n.t('Size'), bytes),
+    tooltipRow(vscode.l10n.t('Created'), created),
+    tooltipRow(vscode.l10n.t('Purpose'), file.purpose),
+    tooltipRow(vscode.l10n.t('Sample type'), file.sample_type),
+    tooltipRow(vscode.l10n.t('Source'), file.source),
+    tooltipRow(vscode.l10n.t('Lines'), typeof file.num_lines === 'number' ? file.num_lines.toLocaleString('en-US') : undefined),
+    tooltipRow(vscode.l10n.t('MIME type'), file.mimetype),
+    tooltipRow(vscode.l10n.t('Signature'), file.signature, true),
+    tooltipRow(vscode.l10n.t('Visibility'), file.visibility),
+    tooltipRow(vscode.l10n.t('Expires'), expires ?? (file.expires_at === undefined ? undefined : vscode.l10n.t('never'))),
+  ];
+  if (file.source === 'mistral') lines.push('', vscode.l10n.t('$(sparkle) Created by Mistral (for example a batch job output).'));
+  const markdown = new vscode.MarkdownString(lines.join('\n'), true);
+  markdown.supportHtml = false;
+  return markdown;
+}
+
+export function fileDescription(file: MistralFile, nowMs = Date.now()): string {
+  const parts = [formatBytes(file.bytes)];
+  if (Number.isFinite(file.created_at)) parts.push(formatRelativeTime(file.created_at, nowMs));
+  return parts.join(' · ');
+}
+
+export function fileTreeItem(file: MistralFile): vscode.TreeItem {
+  const item = new vscode.TreeItem(file.filename || file.id, vscode.TreeItemCollapsibleState.None);
+  item.id = file.id;
+  item.description = fileDescription(file);
+  item.tooltip = fileTooltip(file);
+  // Files Mistral wrote (batch results and errors) stand out from the user's own uploads.
+  const color =
+    file.sample_type === 'batch_error'
+      ? new vscode.ThemeColor('list.errorForeground')
+      : file.source === 'mistral'
+        ? new vscode.ThemeColor('charts.orange')
+        : undefined;
+  item.iconPath = new vscode.ThemeIcon(fileIconId(file), color);
+  item.contextValue = fileContextValue(file);
+  item.resourceUri = previewUri(file);
+  item.command = { command: 'mistral.openFile', title: vscode.l10n.t('Open Preview'), arguments: [file] };
+  item.accessibilityInformation = { label: `${file.filename}, ${fileDescription(file)}` };
+  return item;
+}
+
+export function loadMoreTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
+  item.id = `loadMore:${purpose}`;
+  if (group) {
+    item.description =
+      group.total !== undefined
+        ? vscode.l10n.t('{0} of {1} shown', group.files.length, group.total)
+        : vscode.l10n.t('{0} shown', group.files.length);
+  }
+  item.iconPath = new vscode.ThemeIcon('ellipsis');
+  item.contextValue = 'mistralLoadMore';
+  item.command = { command: 'mistral.loadMore', title: vscode.l10n.t('Load More'), arguments: [purpose] };
+  return item;
+}
+
+export function messageTreeItem(node: MessageNode): vscode.TreeItem {
+  const item = new vscode.TreeItem(node.text, vscode.TreeItemCollapsibleState.None);
+  item.id = `message:${node.purpose}`;
+  item.tooltip = node.detail ?? node.text;
+  item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info', node.isError ? new vscode.ThemeColor('list.errorForeground') : undefined);
+  item.contextValue = node.isError ? 'mistralError' : 'mistralEmpty';
+  if (node.isError) item.command = { command: 'mistral.refresh', title: vscode.l10n.t('Retry'), arguments: [node.purpose] };
+  return item;
+}

@@ -55,23 +55,27 @@ export async function writeAtomically(
 ): Promise<number> {
   const tempPath = tempPathFor(destinationPath);
   // 'wx': never follow or reuse an existing path, even a name collision from another download.
-  const handle = await fs.promises.open(tempPath, 'wx', 0o644);
+  const output = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 });
   let renamed = false;
   try {
     const counter = new ByteCounter(onCount);
-    await pipeline(body, counter, handle.createWriteStream({ autoClose: false, highWaterMark: 1024 * 1024 }));
+    await pipeline(body, counter, output);
     if (expectedBytes !== undefined && counter.count !== expectedBytes) {
       throw new IncompleteDownloadError(counter.count, expectedBytes);
     }
     // Data on disk before the rename publishes it: a crash must not leave an empty file under the real name.
-    await handle.sync();
-    await handle.close();
+    const handle = await fs.promises.open(tempPath, 'r+');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     await fs.promises.rename(tempPath, destinationPath);
     renamed = true;
     return counter.count;
   } finally {
     if (!renamed) {
-      await handle.close().catch(() => undefined);
+      output.destroy();
       await fs.promises.rm(tempPath, { force: true }).catch(() => undefined);
     }
   }

@@ -1,0 +1,120 @@
+/**
+ * A person's first session with Mistral Files, in the real workbench: open the Mistral view, set the key,
+ * browse the seeded files by purpose, upload a training file from the Explorer, open it in a preview tab.
+ * The steps build on each other (the runner bails at the first failure). Screenshots go to media/.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { uiContext } from './context';
+
+interface FileListPage {
+  data: { id: string; filename: string; purpose: string; bytes: number | null }[];
+}
+
+async function listRemoteFiles(query: string): Promise<FileListPage> {
+  const { session } = uiContext();
+  const response = await fetch(`${session.emulator.url}/v1/files?${query}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
+  assert.equal(response.status, 200);
+  return (await response.json()) as FileListPage;
+}
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+async function screenshot(name: string): Promise<void> {
+  const { workbench, screenshotDir } = uiContext();
+  await workbench.clearNotifications();
+  // Let hover effects and progress bars settle so the picture shows the resting state.
+  await workbench.page.mouse.move(900, 700);
+  await workbench.page.waitForTimeout(400);
+  await workbench.page.screenshot({ path: path.join(screenshotDir, `screenshot-${name}.png`) });
+}
+
+const PURPOSE_GROUPS = ['Fine-tune', 'Batch', 'OCR', 'Audio'];
+
+describe('Mistral Files in the workbench', () => {
+  const filesPane = () => uiContext().workbench.viewPane('Files');
+
+  it('opens the Mistral view from the activity bar and asks for a key', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Mistral');
+    // Wide enough for file names, sizes and dates side by side, as in the README pictures.
+    await workbench.resizeSidebar(440);
+    const welcome = filesPane().locator('.welcome-view-content');
+    await welcome.waitFor({ state: 'visible' });
+    assert.match(await welcome.innerText(), /Set your Mistral API key/);
+    assert.ok(await welcome.locator('a.monaco-button, .monaco-button', { hasText: 'Set API Key' }).first().isVisible());
+  });
+
+  it('takes the API key through "Mistral: Set API Key" in a password input', async () => {
+    const { workbench, session } = uiContext();
+    await workbench.runCommand('Mistral: Set API Key');
+    const inputType = await workbench.answerInputBox(session.apiKey);
+    assert.equal(inputType, 'password', 'the key must be typed into a masked input');
+    await workbench.quickInput.waitFor({ state: 'hidden' });
+  });
+
+  it('shows the purpose groups once the key is set', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    for (const group of PURPOSE_GROUPS) await workbench.treeRow(pane, group).waitFor({ state: 'visible' });
+    const labels = await workbench.treeLabels(pane);
+    assert.deepEqual(
+      labels.filter((label) => PURPOSE_GROUPS.includes(label)),
+      PURPOSE_GROUPS,
+    );
+  });
+
+  it('lists the seeded files under their purpose', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    await workbench.expandRow(workbench.treeRow(pane, 'Fine-tune'));
+    await workbench.treeRow(pane, 'support-chat-train.jsonl').waitFor({ state: 'visible' });
+    await workbench.treeRow(pane, 'product-docs-corpus.jsonl').waitFor({ state: 'visible' });
+    await workbench.expandRow(workbench.treeRow(pane, 'Batch'));
+    await workbench.treeRow(pane, 'tickets-2026-10.jsonl').waitFor({ state: 'visible' });
+    const labels = await workbench.treeLabels(pane);
+    // Each file sits after its own group and before the next one.
+    const index = (label: string) => labels.indexOf(label);
+    assert.ok(index('Fine-tune') < index('support-chat-train.jsonl') && index('support-chat-train.jsonl') < index('Batch'));
+    assert.ok(index('Batch') < index('tickets-2026-10.jsonl') && index('tickets-2026-10.jsonl') < index('OCR'));
+    await screenshot('files-view');
+  });
+
+  it('uploads a .jsonl from the Explorer context menu with the chosen purpose', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Explorer');
+    await workbench.contextMenu(workbench.explorerRow('train.jsonl'), 'Upload to Mistral');
+    await workbench.quickInput.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    const offered = await workbench.quickPickLabels();
+    for (const group of PURPOSE_GROUPS) assert.ok(offered.includes(group), `purpose "${group}" not offered: ${offered.join(', ')}`);
+    await screenshot('upload');
+    await workbench.pickQuickItem('Fine-tune');
+    const uploaded = await waitFor(async () => {
+      const page = await listRemoteFiles('search=train.jsonl&purpose=fine-tune');
+      return page.data.find((file) => file.filename === 'train.jsonl');
+    }, 'train.jsonl to reach the service');
+    assert.equal(uploaded.purpose, 'fine-tune');
+  });
+
+  it('shows the uploaded file in the tree and opens it in a preview tab by clicking', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Mistral');
+    const pane = filesPane();
+    const row = workbench.treeRow(pane, 'train.jsonl');
+    await row.waitFor({ state: 'visible' });
+    await row.click();
+    await workbench.activeTab.filter({ hasText: 'train.jsonl' }).waitFor({ state: 'visible' });
+    // A single click opens a preview tab (italic title), as in the Explorer.
+    assert.equal(await workbench.activeTab.locator('.monaco-icon-label.italic').count(), 1, 'the tab is not a preview tab');
+    await waitFor(async () => ((await workbench.activeEditorLines()).some((line) => line.includes('capital of France')) ? true : undefined), 'the file content');
+    await screenshot('preview');
+  });
+});

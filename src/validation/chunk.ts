@@ -153,7 +153,7 @@ export class ChunkValidator implements RecordReporter {
       return;
     }
     this.pending = null;
-    const span = `lines ${pending.startLine}-${lineNo}`;
+    const span = `${lineNo - pending.startLine + 1} lines`;
     this.store(
       'pretty-printed',
       pending.startLine,
@@ -185,7 +185,7 @@ export class ChunkValidator implements RecordReporter {
 
   private checkLine(text: string, lineNo: number, shift: number, mayOpenValue: boolean): void {
     if (isBlank(text)) {
-      this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line', 'Remove empty lines: every line must be a record');
+      this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line between records', 'Remove empty lines: every line must be a record');
       return;
     }
     this.result.nonBlankLines++;

@@ -105,7 +105,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 async function* lineAlignedChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Uint8Array> {
   let leftover: Uint8Array = new Uint8Array(0);
   for (;;) {
-    const buffer = Buffer.allocUnsafeSlow(Math.max(chunkSize, leftover.length * 2));
+    const buffer = Buffer.allocUnsafeSlow(Math.max(chunkSize, 1, leftover.length * 2));
     buffer.set(leftover, 0);
     let filled = leftover.length;
     let eof = false;
@@ -164,7 +164,7 @@ async function validateOnMainThread(handle: FileHandle, size: number, merger: Re
   const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: 0 });
   let processed = 0;
   let bom = false;
-  for await (const raw of lineAlignedChunks(handle, MAIN_THREAD_CHUNK_BYTES)) {
+  for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? MAIN_THREAD_CHUNK_BYTES)) {
     throwIfAborted(options.signal);
     const stripped = stripBom(raw, processed === 0);
     bom ||= stripped.bom;
@@ -216,7 +216,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
   };
 
   try {
-    for await (const raw of lineAlignedChunks(handle, WORKER_CHUNK_BYTES)) {
+    for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? WORKER_CHUNK_BYTES)) {
       throwIfAborted(options.signal);
       const stripped = stripBom(raw, seq === 0);
       bom ||= stripped.bom;

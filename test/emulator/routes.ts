@@ -93,7 +93,24 @@ async function download(ctx: RequestContext, env: RouteEnv, rawId: string): Prom
   });
 }
 
-async function streamBlob(ctx: RequestContext, env: RouteEnv, file: FileRecord, headers: Record<string, string>): Promise<void> {
+/** Inclusive byte range of a single-range `Range: bytes=...` header; 'unsatisfiable' or undefined (whole body). */
+export function parseRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | undefined {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(header?.trim() ?? '');
+  if (!match || (match[1] === '' && match[2] === '')) return undefined;
+  if (match[1] === '') {
+    const suffix = Number(match[2]);
+    if (suffix === 0 || size === 0) return 'unsatisfiable';
+    return { start: Math.max(0, size - suffix), end: size - 1 };
+  }
+  const start = Number(match[1]);
+  const end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  if (start >= size || end < start) return 'unsatisfiable';
+  return { start, end };
+}
+
+async function streamBlob(
+  ctx: RequestContext, env: RouteEnv, file: FileRecord, headers: Record<string, string>, allowRanges = false,
+): Promise<void> {
   let handle: fs.FileHandle;
   try {
     handle = await fs.open(env.store.blobPath(file.id), 'r');
@@ -102,13 +119,24 @@ async function streamBlob(ctx: RequestContext, env: RouteEnv, file: FileRecord, 
     throw notFound();
   }
   const { res } = ctx;
-  res.writeHead(200, headers);
+  const range = allowRanges ? parseRange(ctx.req.headers.range, file.bytes) : undefined;
+  if (range === 'unsatisfiable') {
+    await handle.close();
+    res.writeHead(416, { 'content-range': `bytes */${file.bytes}`, 'content-length': '0', 'x-ms-error-code': 'InvalidRange' });
+    res.end();
+    return;
+  }
+  if (range) {
+    res.writeHead(206, { ...headers, 'content-length': String(range.end - range.start + 1), 'content-range': `bytes ${range.start}-${range.end}/${file.bytes}` });
+  } else {
+    res.writeHead(200, headers);
+  }
   if (ctx.req.method === 'HEAD') {
     await handle.close();
     res.end();
     return;
   }
-  const source = handle.createReadStream({ highWaterMark: 1024 * 1024 });
+  const source = handle.createReadStream({ highWaterMark: 1024 * 1024, ...(range ?? {}) });
   const cut = ctx.fault?.resetAfterBytes;
   try {
     if (cut === undefined) {
@@ -157,7 +185,7 @@ export async function serveSignedBlob(ctx: RequestContext, env: RouteEnv): Promi
     return sendAzureError(ctx, blobNotFound);
   }
   try {
-    await streamBlob(ctx, env, file, { ...blobHeaders(file), 'x-ms-request-id': ctx.requestId });
+    await streamBlob(ctx, env, file, { ...blobHeaders(file), 'x-ms-request-id': ctx.requestId }, true);
   } catch (err) {
     if (err instanceof HttpError && err.status === 404) return sendAzureError(ctx, blobNotFound);
     throw err;

@@ -10,6 +10,7 @@ import { bodyForStatus, HttpError, mistralErrorBody, unauthorizedBody } from './
 import { describeInvalidRule, FaultQueue, type FaultInjector, type FaultRule } from './faults';
 import { discardRequestBody, hasUnreadBody, sendJson, type RequestContext } from './http';
 import { routeFilesApi, serveSignedBlob, type RouteEnv } from './routes';
+import { isOversizedUpload } from './upload';
 import { seedDemo } from './seed';
 import { BLOB_PREFIX } from './signedUrl';
 import { FileStore } from './store';
@@ -60,6 +61,12 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   const server = http.createServer({ requestTimeout: 0, keepAliveTimeout: 5000 }, (req, res) => {
     void handle(req, res);
   });
+  // `Expect: 100-continue` (curl sends it for big bodies): an upload refused on its Content-Length is
+  // answered before the client sends a byte; everything else gets the go-ahead.
+  server.on('checkContinue', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    if (!isOversizedUpload(req, env.maxUploadBytes)) res.writeContinue();
+    void handle(req, res);
+  });
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -70,7 +77,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       const pathname = ctx.url.pathname;
       if (pathname.startsWith(CONTROL_PREFIX)) return await control(ctx);
       ctx.fault = faults.take(req.method ?? 'GET', pathname);
-      if (ctx.fault?.delayMs) await delay(ctx.fault.delayMs);
+      if (ctx.fault?.delayMs) {
+        await delay(ctx.fault.delayMs);
+        if (req.socket.destroyed) return;
+      }
       if (ctx.fault?.status !== undefined) return injectStatus(ctx, ctx.fault);
       if (pathname.startsWith(BLOB_PREFIX)) return await serveSignedBlob(ctx, env);
       if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(requestId));

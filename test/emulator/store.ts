@@ -106,8 +106,8 @@ export class FileStore {
 
   /** Live (not expired) files, newest first; ties keep the later upload first. */
   list(nowSeconds = Math.floor(Date.now() / 1000)): FileRecord[] {
+    this.purgeExpired(nowSeconds);
     return [...this.files.values()]
-      .filter((file) => !isExpired(file, nowSeconds))
       .sort((a, b) => b.created_at - a.created_at || b.seq - a.seq)
       .map(toRecord);
   }
@@ -159,6 +159,16 @@ export class FileStore {
     // Unlinking an open blob is safe on POSIX: a download in flight keeps its descriptor.
     await fs.rm(this.blobPath(id), { force: true });
     return true;
+  }
+
+  /** Files past their `expires_at` are gone for good, as on the service. */
+  private purgeExpired(nowSeconds: number): void {
+    const expired = [...this.files.values()].filter((file) => isExpired(file, nowSeconds));
+    if (expired.length === 0) return;
+    for (const file of expired) this.files.delete(file.id);
+    void this.persist()
+      .then(() => Promise.all(expired.map((file) => fs.rm(this.blobPath(file.id), { force: true }))))
+      .catch((err: unknown) => process.stderr.write(`[emulator] could not purge expired files: ${String(err)}\n`));
   }
 
   /** Waits for pending metadata writes (used on close). */

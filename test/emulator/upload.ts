@@ -5,6 +5,7 @@
 import Busboy from '@fastify/busboy';
 import { createHash } from 'node:crypto';
 import { createWriteStream, promises as fs } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
@@ -44,6 +45,13 @@ class ContentMeter extends Transform {
   }
 }
 
+/** A body declared bigger than the limit plus multipart framing cannot hold an acceptable file. */
+export function isOversizedUpload(req: IncomingMessage, maxUploadBytes: number): boolean {
+  const declaredLength = Number(req.headers['content-length']);
+  return req.method === 'POST' && /^\/v1\/files\/?(\?|$)/.test(req.url ?? '')
+    && Number.isFinite(declaredLength) && declaredLength > maxUploadBytes + MULTIPART_OVERHEAD_BYTES;
+}
+
 export interface UploadResult {
   record: FileRecord;
   duplicate: boolean;
@@ -57,13 +65,13 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
     discardRequestBody(req);
     throw validationError([missingIssue(['body', 'file'])]);
   }
-  const declaredLength = Number(req.headers['content-length']);
-  if (Number.isFinite(declaredLength) && declaredLength > maxUploadBytes + MULTIPART_OVERHEAD_BYTES) {
+  if (isOversizedUpload(req, maxUploadBytes)) {
     ctx.res.setHeader('connection', 'close');
     discardRequestBody(req);
     throw new HttpError(413, tooLargeBody(maxUploadBytes));
   }
 
+  if (req.destroyed) return undefined;
   const fields = new Map<string, string>();
   const tempPaths: string[] = [];
   let received: ReceivedFile | undefined;

@@ -173,6 +173,18 @@ describe('emulator: signed URLs', () => {
     assert.match(res.body.toString(), /AuthenticationErrorDetail>Signed expiry time/);
   });
 
+  it('honours a single byte range like Azure, and 416 for an unsatisfiable one', async () => {
+    const { url } = (await call(emulator.url, `/v1/files/${file.id}/url`)).json;
+    const ranged = async (range: string) => call(url, '', { apiKey: null, headers: { range } });
+    const middle = await ranged('bytes=2-11');
+    assert.equal(middle.status, 206);
+    assert.equal(middle.body.toString(), content.slice(2, 12));
+    assert.equal(middle.headers['content-range'], `bytes 2-11/${content.length}`);
+    assert.equal((await ranged('bytes=-3')).body.toString(), content.slice(-3));
+    assert.equal((await ranged(`bytes=5-${content.length + 100}`)).body.toString(), content.slice(5));
+    assert.equal((await ranged(`bytes=${content.length}-`)).status, 416);
+  });
+
   it('answers 404 BlobNotFound after the file is deleted', async () => {
     const other = (await upload(emulator.url, { filename: 'soon-gone.jsonl', content: '{"text":"x"}\n' })).json;
     const { url } = (await call(emulator.url, `/v1/files/${other.id}/url`)).json;

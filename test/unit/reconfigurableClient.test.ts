@@ -1,0 +1,82 @@
+import * as assert from 'node:assert/strict';
+import { MistralApiError } from '../../src/api/errors';
+import type { ClientConfig } from '../../src/api/filesApi';
+import type { FileList } from '../../src/api/types';
+import { ReconfigurableFilesApi, type DisposableFilesApi } from '../../src/extension/config/clientFactory';
+import type { ConnectionSettings } from '../../src/extension/config/settings';
+
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+interface FakeClient {
+  config: ClientConfig;
+  disposed: boolean;
+  release: (() => void) | undefined;
+}
+
+function harness() {
+  const built: FakeClient[] = [];
+  let connection: ConnectionSettings = { baseUrl: 'https://api.mistral.ai', proxy: undefined, strictSSL: true };
+  const construct = (config: ClientConfig): DisposableFilesApi => {
+    if (config.baseUrl === 'not a url') throw new MistralApiError({ kind: 'invalid-request', message: 'The base URL is not a valid URL' });
+    const fake: FakeClient = { config, disposed: false, release: undefined };
+    built.push(fake);
+    return {
+      list: () =>
+        new Promise<FileList>((resolve) => {
+          fake.release = () => resolve({ object: 'list', data: [], total: 0 });
+        }),
+      dispose: () => {
+        fake.disposed = true;
+      },
+    } as unknown as DisposableFilesApi;
+  };
+  const api = new ReconfigurableFilesApi(construct, () => connection, () => 'key', quietLogger);
+  return { api, built, setConnection: (next: ConnectionSettings) => (connection = next) };
+}
+
+describe('ReconfigurableFilesApi (deps.client)', () => {
+  it('builds one client from the base URL and proxy settings, and a new one only when they change', () => {
+    const { api, built, setConnection } = harness();
+    assert.equal(built.length, 1);
+    assert.equal(built[0].config.baseUrl, 'https://api.mistral.ai');
+    assert.equal(api.reconfigure(), false);
+    setConnection({ baseUrl: 'https://api.mistral.ai', proxy: 'http://proxy:3128', strictSSL: false });
+    assert.equal(api.reconfigure(), true);
+    assert.equal(built.length, 2);
+    assert.deepEqual([built[1].config.proxy, built[1].config.strictSSL], ['http://proxy:3128', false]);
+    assert.equal(built[0].disposed, true, 'the idle old client is closed at once');
+  });
+
+  it('lets a call that started on the old client finish before closing it', async () => {
+    const { api, built, setConnection } = harness();
+    const running = api.list();
+    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true });
+    api.reconfigure();
+    assert.equal(built[0].disposed, false, 'still in use');
+    const next = api.list();
+    assert.ok(built[1].release, 'new calls go to the new client');
+    built[0].release!();
+    await running;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(built[0].disposed, true);
+    built[1].release!();
+    await next;
+    assert.equal(built[1].disposed, false);
+  });
+
+  it('turns an unusable base URL into calls that reject with the reason, instead of failing activation', async () => {
+    const { api, setConnection } = harness();
+    setConnection({ baseUrl: 'not a url', proxy: undefined, strictSSL: true });
+    api.reconfigure();
+    await assert.rejects(api.list(), (err: unknown) => err instanceof MistralApiError && err.kind === 'invalid-request');
+  });
+
+  it('builds a separate client with an explicit key for checking a key before it is stored', () => {
+    const { api, built } = harness();
+    const checker = api.withKey('candidate');
+    assert.equal(built.length, 2);
+    assert.equal(built[1].config.apiKey, 'candidate');
+    assert.equal(typeof built[0].config.apiKey, 'function', 'the shared client reads the stored key on every request');
+    void checker.dispose();
+  });
+});

@@ -4,7 +4,9 @@
  */
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { createSchemaValidator, type ResponseSchemaName } from '../emulator/openapiSchemas';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { createSchemaValidator, resolveOpenApiPath, type ResponseSchemaName } from '../emulator/openapiSchemas';
 import { call, startTestEmulator, upload, type TestEmulator } from '../emulator/testSupport';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -21,6 +23,12 @@ describe('emulator: conformance to the OpenAPI schemas', () => {
   let emulator: TestEmulator;
   before(async () => { emulator = await startTestEmulator(); });
   after(async () => { await emulator.dispose(); });
+
+  it('validates against a copy identical to the shared reference OpenAPI document', function () {
+    const shared = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'reference', 'mistral-files-openapi.yaml');
+    if (!existsSync(shared)) this.skip();
+    assert.ok(readFileSync(resolveOpenApiPath()).equals(readFileSync(shared)), 'test/fixtures/emulator copy is stale');
+  });
 
   it('the strict validator rejects a field the spec does not name and a wrong type', () => {
     const good = { id: 'e85980c9-409e-4a46-9304-36588f6292b0', object: 'file', bytes: 1, created_at: 1, filename: 'a.jsonl', purpose: 'batch', sample_type: 'batch_request', source: 'upload' };
@@ -184,6 +192,14 @@ describe('emulator: auth, 404 and 422', () => {
     assert.equal(zero.status, 422);
     assert.equal(zero.json.detail[0].type, 'greater_than_equal');
     assert.equal((await call(emulator.url, '/v1/files')).json.total, 0, 'a refused upload stores nothing');
+  });
+
+  it('unknown routes are 404 Not Found and wrong methods 405, as FastAPI answers', async () => {
+    const unknown = await call(emulator.url, '/v1/filez');
+    assert.deepEqual([unknown.status, unknown.json], [404, { detail: 'Not Found' }]);
+    const wrongMethod = await call(emulator.url, '/v1/files', { method: 'PUT' });
+    assert.deepEqual([wrongMethod.status, wrongMethod.json], [405, { detail: 'Method Not Allowed' }]);
+    assert.equal(wrongMethod.headers.allow, 'GET, POST');
   });
 
   it('an upload without a file part is 422 missing', async () => {

@@ -19,7 +19,7 @@ export { RULES, type RuleCode } from './rules';
 
 /** Files from this size up are split over worker threads (unless options.workers says otherwise). */
 export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
-const WORKER_CHUNK_BYTES = 4 * 1024 * 1024;
+const WORKER_CHUNK_BYTES = 1024 * 1024;
 const MAIN_THREAD_CHUNK_BYTES = 1024 * 1024;
 
 export function validateText(text: string, options: ValidationOptions = {}): ValidationResult {
@@ -100,12 +100,16 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 /**
  * Reads the file in chunks that end on a line boundary (the last one excepted). Each chunk owns
  * its ArrayBuffer so it can be transferred to a worker. A line longer than the chunk size grows
- * the next buffer: memory is bounded by the chunk size or the longest line.
+ * the next buffer: memory is bounded by the chunk size or the longest line. Buffers the consumer
+ * is done with go back into `spare`: dead chunks would otherwise pile up as external memory
+ * until the next full GC.
  */
-async function* lineAlignedChunks(handle: FileHandle, chunkSize: number): AsyncGenerator<Uint8Array> {
+async function* lineAlignedChunks(handle: FileHandle, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array> {
   let leftover: Uint8Array = new Uint8Array(0);
   for (;;) {
-    const buffer = Buffer.allocUnsafeSlow(Math.max(chunkSize, 1, leftover.length * 2));
+    const wanted = Math.max(chunkSize, 1, leftover.length * 2);
+    const recycled = spare.pop();
+    const buffer = recycled?.byteLength === wanted ? Buffer.from(recycled, 0, wanted) : Buffer.allocUnsafeSlow(wanted);
     buffer.set(leftover, 0);
     let filled = leftover.length;
     let eof = false;
@@ -164,12 +168,14 @@ async function validateOnMainThread(handle: FileHandle, size: number, merger: Re
   const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: 0 });
   let processed = 0;
   let bom = false;
-  for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? MAIN_THREAD_CHUNK_BYTES)) {
+  const spare: ArrayBuffer[] = [];
+  for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? MAIN_THREAD_CHUNK_BYTES, spare)) {
     throwIfAborted(options.signal);
     const stripped = stripBom(raw, processed === 0);
     bom ||= stripped.bom;
     const decoded = decodeChunk(stripped.chunk);
     validator.pushText(decoded.text, decoded.badUtf8);
+    spare.push(raw.buffer as ArrayBuffer);
     processed += raw.length;
     options.onProgress?.(processed, size);
   }
@@ -185,6 +191,7 @@ interface InFlight {
 
 async function validateWithWorkers(handle: FileHandle, size: number, merger: ResultMerger, options: ValidationOptions, pool: WorkerPool): Promise<boolean> {
   const queue: InFlight[] = [];
+  const spare: ArrayBuffer[] = [];
   const maxInFlight = pool.size * 2;
   let carry: PendingValue | null = null;
   let processed = 0;
@@ -211,12 +218,13 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
     } else {
       mergeResult(reply.result, linesBefore);
     }
+    spare.push(reply.buffer);
     processed += item.bytes;
     options.onProgress?.(processed, size);
   };
 
   try {
-    for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? WORKER_CHUNK_BYTES)) {
+    for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? WORKER_CHUNK_BYTES, spare)) {
       throwIfAborted(options.signal);
       const stripped = stripBom(raw, seq === 0);
       bom ||= stripped.bom;

@@ -53,6 +53,6 @@ export interface ValidationOptions {
   fileName?: string;
   /** Worker threads for large files; 0 disables. Default: based on size and cores. */
   workers?: number;
-  /** Bytes read per chunk (a chunk always ends on a line boundary). Default 4 MB with workers, 1 MB without. Mostly for tests. */
+  /** Bytes read per chunk (a chunk always ends on a line boundary). Default 1 MB. Mostly for tests. */
   chunkBytes?: number;
 }

@@ -1,3 +1,236 @@
-// Placeholder; replaced by the foundation issue's CLI.
-console.error('mistral-files CLI: not built yet');
-process.exitCode = 1;
+/**
+ * `mistral-files` (dist/cli.js): the Files API from a terminal, over the same client as the extension.
+ * Exit codes: 0 done, 1 the service or the network failed, 2 bad usage or local input, 130 cancelled (Ctrl-C).
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
+import { MistralFilesClient } from '../api/client';
+import { DEFAULT_BASE_URL } from '../api/endpoint';
+import { MistralApiError } from '../api/errors';
+import {
+  deleteCommand,
+  downloadCommand,
+  getCommand,
+  listCommand,
+  uploadCommand,
+  urlCommand,
+  UsageError,
+  type CommandContext,
+  type Options,
+} from './commands';
+import { runValidate } from './validate';
+
+const USAGE = `Usage: mistral-files <command> [options]
+
+Commands:
+  list [--purpose P] [--search TEXT] [--sample-type T]... [--source S]... [--page N] [--page-size N]
+  get ID                       Show one file's details
+  upload FILE [--purpose P] [--visibility workspace|user] [--expiry N] [--name REMOTE_NAME]
+                               Stream FILE to Mistral (purpose defaults to fine-tune; limit 512 MB)
+  download ID [--out PATH] [--force]
+                               Save the content (default: the remote name in this folder, never overwritten
+                               without --force); an interrupted download leaves no partial file
+  delete ID                    Delete a file
+  url ID [--expiry HOURS]      Print a signed download URL (1 to 168 hours, default 24)
+  validate [--purpose fine-tune|batch] [--json] FILE...
+                               Check JSONL files line by line before uploading
+
+Options for every command:
+  --json                       Machine-readable output on stdout
+  --base-url URL               API base URL (default $MISTRAL_BASE_URL or ${DEFAULT_BASE_URL}); a path prefix is kept
+  --proxy URL                  Proxy to use (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
+  --insecure                   Accept invalid TLS certificates (a proxy that re-signs traffic)
+  -h, --help                   Show this help
+
+The API key is read from MISTRAL_API_KEY.
+Exit status: 0 success, 1 API or network failure, 2 usage error, 130 cancelled.
+`;
+
+const COMMON_OPTIONS = {
+  json: { type: 'boolean' },
+  'base-url': { type: 'string' },
+  proxy: { type: 'string' },
+  insecure: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+type Runner = (ctx: CommandContext, positionals: string[], options: Options) => Promise<void>;
+
+const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Runner }> = {
+  list: {
+    options: {
+      purpose: { type: 'string' },
+      search: { type: 'string' },
+      page: { type: 'string' },
+      'page-size': { type: 'string' },
+      'sample-type': { type: 'string', multiple: true },
+      source: { type: 'string', multiple: true },
+    },
+    run: listCommand,
+  },
+  get: { options: {}, run: getCommand },
+  upload: {
+    options: { purpose: { type: 'string' }, visibility: { type: 'string' }, expiry: { type: 'string' }, name: { type: 'string' } },
+    run: uploadCommand,
+  },
+  download: { options: { out: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, run: downloadCommand },
+  delete: { options: {}, run: deleteCommand },
+  url: { options: { expiry: { type: 'string' } }, run: urlCommand },
+};
+
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  signal: AbortSignal;
+  /** Called with the bytes moved so far during uploads and downloads. */
+  relieveMemory?: (transferred: number) => void;
+}
+
+/** Global options may come before the command (`--base-url URL list`): move them after it for parseArgs. */
+function splitCommand(argv: string[]): [string | undefined, string[]] {
+  const leading: string[] = [];
+  let index = 0;
+  while (index < argv.length && argv[index].startsWith('-') && argv[index] !== '-h' && argv[index] !== '--help') {
+    const token = argv[index];
+    const name = token.replace(/^--/, '').split('=')[0];
+    const takesValue = !token.includes('=') && (COMMON_OPTIONS as Record<string, { type: string }>)[name]?.type === 'string';
+    leading.push(...argv.slice(index, index + (takesValue ? 2 : 1)));
+    index += takesValue ? 2 : 1;
+  }
+  return [argv[index], [...argv.slice(index + 1), ...leading]];
+}
+
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  const [command, rest] = splitCommand(argv);
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    (command === undefined ? io.stderr : io.stdout).write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command === 'validate') return runValidate(rest, { stdout: io.stdout, stderr: io.stderr });
+  const spec = COMMANDS[command];
+  if (!spec) {
+    io.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
+    return 2;
+  }
+  let values: Options;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true }));
+  } catch (err) {
+    io.stderr.write(`${(err as Error).message}\n\nRun "mistral-files --help" for usage.\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const json = values.json === true;
+  const apiKey = io.env.MISTRAL_API_KEY?.trim();
+  if (!apiKey) {
+    io.stderr.write('Set MISTRAL_API_KEY to your Mistral API key (https://console.mistral.ai/api-keys).\n');
+    return 2;
+  }
+
+  let client: MistralFilesClient | undefined;
+  try {
+    client = new MistralFilesClient({
+      apiKey,
+      baseUrl: (values['base-url'] as string | undefined) ?? io.env.MISTRAL_BASE_URL,
+      proxy: values.proxy as string | undefined,
+      strictSSL: values.insecure !== true,
+      userAgent: 'mistral-files-cli/0.1',
+    });
+    await spec.run({ api: client, json, signal: io.signal, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, relieveMemory: io.relieveMemory }, positionals, values);
+    return 0;
+  } catch (err) {
+    return reportFailure(err, json, io.stderr, apiKey);
+  } finally {
+    await client?.dispose();
+  }
+}
+
+function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStream, apiKey: string): number {
+  let code: number;
+  let message: string;
+  let detail: Record<string, unknown> = {};
+  if (err instanceof UsageError) {
+    code = 2;
+    message = err.message;
+  } else if (err instanceof MistralApiError) {
+    code = err.kind === 'aborted' ? 130 : err.kind === 'invalid-request' ? 2 : 1;
+    message = err.message;
+    detail = { kind: err.kind, status: err.status, api_message: err.apiMessage, request_id: err.requestId };
+  } else {
+    code = 1;
+    message = `Unexpected failure: ${err instanceof Error ? err.message : String(err)}`;
+  }
+  // Belt and braces: nothing printed may carry the key, whatever produced the text.
+  const safe = (text: string): string => text.split(apiKey).join('***');
+  if (json) stderr.write(`${safe(JSON.stringify({ error: { message, ...detail } }))}\n`);
+  else {
+    const requestId = err instanceof MistralApiError && err.requestId ? ` (request id ${err.requestId})` : '';
+    stderr.write(`Error: ${safe(message)}${requestId}\n`);
+  }
+  return code;
+}
+
+/**
+ * Keeps a transfer's RSS flat, for this short-lived process only (never the extension host):
+ * - V8 compiles undici's llhttp WebAssembly with Liftoff, then again with TurboFan in the background; the second
+ *   pass costs ~35 MB of RSS and buys nothing for a transfer bound by I/O, so it is switched off before the first
+ *   request compiles the module.
+ * - Socket and file chunks are short-lived Buffers whose memory lives outside the JS heap; V8 only collects them
+ *   after ~64 MB of such garbage. A young-generation collection every 16 MB moved keeps that slack small and costs
+ *   well under a millisecond each time.
+ */
+function tuneMemoryForTransfers(): (transferred: number) => void {
+  let collect: ((options?: { type: 'minor' | 'major' }) => void) | undefined;
+  try {
+    v8.setFlagsFromString('--liftoff-only');
+    v8.setFlagsFromString('--expose-gc');
+    collect = vm.runInNewContext('gc') as typeof collect;
+  } catch {
+    collect = undefined;
+  }
+  const step = 4 * 1024 * 1024;
+  let nextAt = step;
+  return (transferred) => {
+    if (transferred < nextAt - step) nextAt = step; // a restarted download counts from zero again
+    if (transferred < nextAt || !collect) return;
+    nextAt = transferred + step;
+    collect({ type: 'minor' });
+  };
+}
+
+/** Ctrl-C cancels the running request (no partial download is left); a second Ctrl-C quits at once. */
+function main(): void {
+  const relieveMemory = tuneMemoryForTransfers();
+  const controller = new AbortController();
+  let interrupts = 0;
+  process.on('SIGINT', () => {
+    interrupts++;
+    if (interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+  runCli(process.argv.slice(2), {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    relieveMemory,
+  }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
+
+if (require.main === module) main();

@@ -1,0 +1,157 @@
+/** The CLI's file commands over MistralFilesClient. Each returns what to print; errors propagate to main.ts. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FilesApi } from '../api/filesApi';
+import { SIGNED_URL_DEFAULT_HOURS } from '../api/types';
+import { formatBytes } from '../util/format';
+import { printable, ProgressLine, renderFileDetails, renderFileList } from './render';
+
+export class UsageError extends Error {}
+
+export interface CommandContext {
+  api: FilesApi;
+  json: boolean;
+  signal: AbortSignal;
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WriteStream;
+  cwd: string;
+  relieveMemory?: (transferred: number) => void;
+}
+
+export type Options = Record<string, string | boolean | string[] | undefined>;
+
+function text(options: Options, name: string): string | undefined {
+  const value = options[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function wholeNumber(options: Options, name: string, min: number): number | undefined {
+  const raw = text(options, name);
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}; got "${raw}"`);
+  return Number(raw);
+}
+
+function onePositional(positionals: string[], what: string): string {
+  if (positionals.length === 0) throw new UsageError(`Give the ${what}`);
+  if (positionals.length > 1) throw new UsageError(`Give one ${what} only; got ${positionals.length}`);
+  return positionals[0];
+}
+
+function printJson(ctx: CommandContext, value: unknown): void {
+  ctx.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export async function listCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
+  if (positionals.length > 0) throw new UsageError(`list takes no arguments; got "${positionals[0]}"`);
+  const page = wholeNumber(options, 'page', 0) ?? 0;
+  const strings = (name: string): string[] | undefined => {
+    const value = options[name];
+    return Array.isArray(value) && value.length > 0 ? value : undefined;
+  };
+  const list = await ctx.api.list(
+    {
+      page,
+      pageSize: wholeNumber(options, 'page-size', 1),
+      purpose: text(options, 'purpose'),
+      search: text(options, 'search'),
+      sampleType: strings('sample-type'),
+      source: strings('source'),
+      includeTotal: true,
+    },
+    { signal: ctx.signal },
+  );
+  if (ctx.json) printJson(ctx, list);
+  else ctx.stdout.write(renderFileList(list, page));
+}
+
+export async function getCommand(ctx: CommandContext, positionals: string[]): Promise<void> {
+  const file = await ctx.api.retrieve(onePositional(positionals, 'file id'), { signal: ctx.signal });
+  if (ctx.json) printJson(ctx, file);
+  else ctx.stdout.write(renderFileDetails(file));
+}
+
+export async function uploadCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
+  const localPath = path.resolve(ctx.cwd, onePositional(positionals, 'file to upload'));
+  const expiry = text(options, 'expiry');
+  if (expiry !== undefined && !/^\d+$/.test(expiry.trim())) throw new UsageError(`--expiry needs a whole number; got "${expiry}"`);
+  const name = text(options, 'name') ?? path.basename(localPath);
+  const progress = new ProgressLine(ctx.stderr, 'Uploading', printable(name));
+  try {
+    const file = await ctx.api.upload(localPath, {
+      purpose: text(options, 'purpose') ?? 'fine-tune',
+      visibility: text(options, 'visibility'),
+      expiry: expiry === undefined ? undefined : Number(expiry),
+      filename: name,
+      signal: ctx.signal,
+      onProgress: (p) => {
+        progress.update(p);
+        ctx.relieveMemory?.(p.transferred);
+      },
+    });
+    progress.finish();
+    if (ctx.json) printJson(ctx, file);
+    else ctx.stdout.write(`Uploaded ${printable(file.filename)} (${formatBytes(file.bytes)}) as ${file.id}\n`);
+  } finally {
+    progress.finish();
+  }
+}
+
+/** A remote name made safe as a local file name: no folders, no control characters, never "." or "..". */
+export function localNameFor(remoteName: string, fileId: string): string {
+  const base = remoteName.split(/[\\/]/).pop() ?? '';
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
+  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').trim();
+  return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : `${fileId}.bin`;
+}
+
+export async function downloadCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
+  const fileId = onePositional(positionals, 'file id');
+  const out = text(options, 'out');
+  let destination: string;
+  let displayName: string;
+  const outStat = out === undefined ? undefined : await fs.promises.stat(path.resolve(ctx.cwd, out)).catch(() => undefined);
+  if (out !== undefined && !outStat?.isDirectory()) {
+    // An explicit file name is the user's choice: it is replaced (atomically) if it exists.
+    destination = path.resolve(ctx.cwd, out);
+    displayName = path.basename(destination);
+  } else {
+    const meta = await ctx.api.retrieve(fileId, { signal: ctx.signal });
+    displayName = localNameFor(meta.filename, meta.id);
+    destination = path.join(out === undefined ? ctx.cwd : path.resolve(ctx.cwd, out), displayName);
+    if (!options.force && fs.existsSync(destination)) {
+      throw new UsageError(`${destination} already exists; pass --force to replace it or --out to choose another name`);
+    }
+  }
+  const progress = new ProgressLine(ctx.stderr, 'Downloading', printable(displayName));
+  try {
+    const result = await ctx.api.downloadToFile(fileId, destination, {
+      signal: ctx.signal,
+      onProgress: (p) => {
+        progress.update(p);
+        ctx.relieveMemory?.(p.transferred);
+      },
+    });
+    progress.finish();
+    if (ctx.json) printJson(ctx, { id: fileId, path: destination, bytes: result.bytes });
+    else ctx.stdout.write(`Saved ${formatBytes(result.bytes)} to ${destination}\n`);
+  } finally {
+    progress.finish();
+  }
+}
+
+export async function deleteCommand(ctx: CommandContext, positionals: string[]): Promise<void> {
+  const result = await ctx.api.delete(onePositional(positionals, 'file id'), { signal: ctx.signal });
+  if (ctx.json) printJson(ctx, result);
+  else ctx.stdout.write(result.deleted ? `Deleted ${result.id}\n` : `Mistral did not delete ${result.id}\n`);
+}
+
+export async function urlCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
+  const fileId = onePositional(positionals, 'file id');
+  const raw = text(options, 'expiry');
+  if (raw !== undefined && !/^\d+$/.test(raw.trim())) throw new UsageError(`--expiry needs a whole number of hours (1 to 168); got "${raw}"`);
+  const hours = raw === undefined ? SIGNED_URL_DEFAULT_HOURS : Number(raw);
+  const signed = await ctx.api.getSignedUrl(fileId, hours, { signal: ctx.signal });
+  if (ctx.json) printJson(ctx, { ...signed, expiry_hours: hours });
+  else ctx.stdout.write(`${signed.url}\n`);
+}

@@ -154,3 +154,20 @@ export async function setSetting(key: string, value: unknown): Promise<void> {
 export async function closeAllEditors(): Promise<void> {
   await vscode.commands.executeCommand('workbench.action.closeAllEditors');
 }
+
+/**
+ * Accepts the pre-selected item of each QuickPick the running command shows, until the command settles: the
+ * same Enter a person would press. Polls because no API says when a QuickPick has opened.
+ */
+export async function acceptQuickPicksUntilDone<T>(running: Thenable<T>, timeoutMs = 30_000): Promise<T> {
+  let settled = false;
+  const result = Promise.resolve(running).finally(() => {
+    settled = true;
+  });
+  const deadline = Date.now() + timeoutMs;
+  while (!settled && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  }
+  return result;
+}

@@ -3,7 +3,7 @@ import { SIGNED_URL_MAX_HOURS, SIGNED_URL_MIN_HOURS, type MistralFile } from '..
 import { isValidHours, parseHours } from './shared/hours';
 import type { ExtensionDeps } from '../deps';
 import { showError } from '../errors';
-import { asOptions, filesOrIdsFromArgs, idOf, isNotFound, nameOf } from './shared/args';
+import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, nameOf } from './shared/args';
 import { selectedOrPickedFiles } from './shared/pickFiles';
 
 /** `mistral.copySignedUrl(file, { expiryHours })` skips the picker. */
@@ -18,8 +18,8 @@ interface ExpiryItem extends vscode.QuickPickItem {
 const PRESET_HOURS = [1, 24, 72, 168];
 
 export function registerCopySignedUrl(deps: ExtensionDeps): vscode.Disposable {
-  return vscode.commands.registerCommand('mistral.copySignedUrl', async (first?: unknown, second?: unknown) => {
-    const options = asOptions<SignedUrlCommandOptions>(second, ['expiryHours']);
+  return vscode.commands.registerCommand('mistral.copySignedUrl', async (...rawArgs: unknown[]) => {
+    const { first, options } = splitOptions<SignedUrlCommandOptions>(rawArgs, ['expiryHours']);
     // One URL per invocation: with a multi-selection the clicked file is the one meant.
     const target: MistralFile | string | undefined =
       filesOrIdsFromArgs(first, undefined)[0] ??
@@ -47,7 +47,7 @@ export function registerCopySignedUrl(deps: ExtensionDeps): vscode.Disposable {
       return url;
     } catch (err) {
       if (isNotFound(err)) deps.tree.refresh(typeof target === 'string' ? undefined : target.purpose);
-      await showError(deps.log, err, vscode.l10n.t('Could not create a signed URL for "{0}"', nameOf(target)));
+      void showError(deps.log, err, vscode.l10n.t('Could not create a signed URL for "{0}"', nameOf(target)));
       return undefined;
     }
   });

@@ -3,7 +3,7 @@ import type { MistralFile } from '../../api/types';
 import type { ExtensionDeps } from '../deps';
 import { showError } from '../errors';
 import { withCancellableProgress } from '../progress';
-import { asOptions, filesOrIdsFromArgs, idOf, isNotFound, listNames, nameOf, reasonOf } from './shared/args';
+import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, listNames, nameOf, reasonOf } from './shared/args';
 import { mapSettled } from './shared/concurrency';
 import { selectedOrPickedFiles } from './shared/pickFiles';
 
@@ -23,9 +23,9 @@ export interface DeleteOutcome {
 }
 
 export function registerDelete(deps: ExtensionDeps): vscode.Disposable {
-  return vscode.commands.registerCommand('mistral.delete', async (first?: unknown, second?: unknown) => {
-    const options = asOptions<DeleteCommandOptions>(second, ['confirm']);
-    let targets = filesOrIdsFromArgs(first, options ? undefined : second);
+  return vscode.commands.registerCommand('mistral.delete', async (...rawArgs: unknown[]) => {
+    const { first, second, options } = splitOptions<DeleteCommandOptions>(rawArgs, ['confirm']);
+    let targets = filesOrIdsFromArgs(first, second);
     if (targets.length === 0) {
       targets = await selectedOrPickedFiles(deps, { canPickMany: true, title: vscode.l10n.t('Delete from Mistral') });
     }
@@ -34,7 +34,7 @@ export function registerDelete(deps: ExtensionDeps): vscode.Disposable {
     try {
       return await deleteAll(deps, targets);
     } catch (err) {
-      await showError(deps.log, err, vscode.l10n.t('Delete failed'));
+      void showError(deps.log, err, vscode.l10n.t('Delete failed'));
       return undefined;
     }
   });

@@ -8,7 +8,7 @@ import { joinInside, sanitizeFilename, uniqueFilename } from '../../util/sanitiz
 import type { ExtensionDeps } from '../deps';
 import { showError } from '../errors';
 import { withCancellableProgress } from '../progress';
-import { asOptions, filesOrIdsFromArgs, isNotFound, reasonOf, toUri } from './shared/args';
+import { filesOrIdsFromArgs, splitOptions, isNotFound, reasonOf, toUri } from './shared/args';
 import { mapSettled } from './shared/concurrency';
 import { selectedOrPickedFiles } from './shared/pickFiles';
 
@@ -20,9 +20,9 @@ const LAST_FOLDER_KEY = 'mistral.download.lastFolder';
 const CONCURRENT_DOWNLOADS = 3;
 
 export function registerDownload(deps: ExtensionDeps): vscode.Disposable {
-  return vscode.commands.registerCommand('mistral.download', async (first?: unknown, second?: unknown) => {
-    const options = asOptions<DownloadCommandOptions>(second, ['destination']);
-    const args = filesOrIdsFromArgs(first, options ? undefined : second);
+  return vscode.commands.registerCommand('mistral.download', async (...rawArgs: unknown[]) => {
+    const { first, second, options } = splitOptions<DownloadCommandOptions>(rawArgs, ['destination']);
+    const args = filesOrIdsFromArgs(first, second);
     try {
       const files =
         args.length > 0
@@ -33,7 +33,7 @@ export function registerDownload(deps: ExtensionDeps): vscode.Disposable {
       return files.length === 1 ? await downloadOne(deps, files[0], destination) : await downloadMany(deps, files, destination);
     } catch (err) {
       if (isNotFound(err)) deps.tree.refresh();
-      await showError(deps.log, err, vscode.l10n.t('Download failed'));
+      void showError(deps.log, err, vscode.l10n.t('Download failed'));
       return undefined;
     }
   });

@@ -45,8 +45,10 @@ export function registerUpload(deps: ExtensionDeps): vscode.Disposable {
       return runUpload(deps, uris, options);
     }),
     vscode.commands.registerCommand('mistral.uploadToGroup', async (group?: unknown, second?: unknown) => {
-      const options = asOptions<UploadCommandOptions>(group, OPTION_KEYS) ?? {};
-      const purpose = options.purpose ?? purposeOfGroup(group) ?? purposeOfGroup(second);
+      // A group node ({ kind: 'group', purpose }) is never mistaken for options; options may follow it.
+      const isNode = typeof group === 'object' && group !== null && 'kind' in group;
+      const options = (isNode ? undefined : asOptions<UploadCommandOptions>(group, OPTION_KEYS)) ?? asOptions<UploadCommandOptions>(second, OPTION_KEYS) ?? {};
+      const purpose = options.purpose ?? purposeOfGroup(group);
       if (!purpose) {
         void vscode.window.showWarningMessage(vscode.l10n.t('Choose a purpose group in the Mistral view to upload to.'));
         return undefined;
@@ -113,7 +115,7 @@ async function runUpload(deps: ExtensionDeps, uris: vscode.Uri[], options: Uploa
     if (err instanceof Error && (err.name === 'AbortError' || (err as { kind?: string }).kind === 'aborted')) {
       outcome.cancelled = true;
     } else {
-      await showError(deps.log, err, vscode.l10n.t('Upload failed'));
+      void showError(deps.log, err, vscode.l10n.t('Upload failed'));
       return outcome;
     }
   }
@@ -192,7 +194,7 @@ function offerUploadAnyway(
     try {
       await uploadAll(deps, uploads, visibility, outcome);
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'AbortError')) await showError(deps.log, err, vscode.l10n.t('Upload failed'));
+      if (!(err instanceof Error && err.name === 'AbortError')) void showError(deps.log, err, vscode.l10n.t('Upload failed'));
     }
     reportOutcome(deps, outcome);
   });

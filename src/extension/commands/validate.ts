@@ -45,7 +45,7 @@ export function registerValidate(deps: ExtensionDeps): vscode.Disposable {
       reportSummary(validated);
       return validated;
     } catch (err) {
-      await showError(deps.log, err, vscode.l10n.t('Validation failed'));
+      void showError(deps.log, err, vscode.l10n.t('Validation failed'));
       return undefined;
     }
   });

@@ -91,3 +91,19 @@ export function listNames(names: readonly string[], max = 3): string {
   }
   return vscode.l10n.t('{0} and {1} more', quoted.slice(0, max).join(', '), quoted.length - max);
 }
+
+/**
+ * Splits (clicked, selected[], options?) or (files, options?) into the file arguments and the options object, so
+ * tests and other extensions can pass options alongside either shape.
+ */
+export function splitOptions<T extends object>(
+  args: readonly unknown[],
+  knownKeys: readonly (keyof T & string)[],
+): { first: unknown; second: unknown; options: T | undefined } {
+  const [first, second, third] = args;
+  const fromThird = asOptions<T>(third, knownKeys);
+  if (fromThird) return { first, second, options: fromThird };
+  const fromSecond = asOptions<T>(second, knownKeys);
+  if (fromSecond) return { first, second: undefined, options: fromSecond };
+  return { first, second, options: undefined };
+}

@@ -51,7 +51,7 @@ async function pickRemoteFiles(deps: ExtensionDeps, options: { canPickMany: bool
     } catch (err) {
       if (!controller.signal.aborted) {
         pick.hide();
-        await showError(deps.log, err, vscode.l10n.t('Could not list files'));
+        void showError(deps.log, err, vscode.l10n.t('Could not list files'));
       }
     } finally {
       if (request === controller) pick.busy = false;

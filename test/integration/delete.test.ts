@@ -1,0 +1,90 @@
+/** `mistral.delete`: one or many, 404 counted as already gone, failures reported, the tree updated. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../src/api/types';
+import type { DeleteOutcome } from '../../src/extension/commands/delete';
+import type { CoreDeps } from '../../src/extension/coreDeps';
+import { activateWithKey, addFault, api, clearFaults, env, eventually, remoteFile, seedRemoteFile, setSetting, uniqueTag } from './fileCommandsSupport';
+
+async function remove(...args: unknown[]): Promise<DeleteOutcome> {
+  const outcome = await vscode.commands.executeCommand<DeleteOutcome | undefined>('mistral.delete', ...args);
+  assert.ok(outcome, 'mistral.delete returned nothing');
+  return outcome;
+}
+
+function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
+  return { kind: 'file', purpose: file.purpose, file };
+}
+
+describe('Delete command', function () {
+  this.timeout(60_000);
+  let deps: CoreDeps;
+
+  before(async () => {
+    deps = (await activateWithKey()) as CoreDeps;
+  });
+  afterEach(clearFaults);
+
+  it('deletes one file and drops it from the tree', async () => {
+    const file = await seedRemoteFile(`one-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    deps.tree.refresh();
+    await eventually('the seeded file in the tree', () => deps.tree.model.find(file.id) !== undefined);
+    const outcome = await remove(fileNode(file), [fileNode(file)], { confirm: false });
+    assert.deepEqual(outcome, { deleted: [file.id], alreadyGone: [], failed: [], cancelled: false });
+    assert.equal(await remoteFile(file.id), undefined);
+    await eventually('the file gone from the tree', () => deps.tree.model.find(file.id) === undefined);
+  });
+
+  it('deletes a multi-selection, counting a file deleted meanwhile (404) as already gone', async () => {
+    const files = await Promise.all([0, 1, 2].map((i) => seedRemoteFile(`many-${i}-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`, i === 2 ? 'batch' : 'fine-tune')));
+    assert.equal((await api(`/v1/files/${files[1].id}`, { method: 'DELETE' })).status, 200);
+    const nodes = files.map(fileNode);
+    const outcome = await remove(nodes[2], nodes, { confirm: false });
+    assert.deepEqual(outcome.deleted.sort(), [files[0].id, files[2].id].sort());
+    assert.deepEqual(outcome.alreadyGone, [files[1].id]);
+    assert.deepEqual(outcome.failed, []);
+    for (const file of files) assert.equal(await remoteFile(file.id), undefined);
+  });
+
+  it('acts on the clicked file only when it is not part of the selection', async () => {
+    const [clicked, selected] = await Promise.all([0, 1].map((i) => seedRemoteFile(`click-${i}-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`)));
+    const outcome = await remove(fileNode(clicked), [fileNode(selected)], { confirm: false });
+    assert.deepEqual(outcome.deleted, [clicked.id]);
+    assert.equal(await remoteFile(clicked.id), undefined);
+    assert.ok(await remoteFile(selected.id), 'the other selected file must survive');
+  });
+
+  it('accepts bare ids and reports each failure (401) while deleting the rest', async () => {
+    const [kept, deleted] = await Promise.all([0, 1].map((i) => seedRemoteFile(`ids-${i}-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`)));
+    await addFault({ method: 'DELETE', path: `/v1/files/${kept.id}$`, status: 401, count: 1 });
+    const outcome = await remove([kept.id, deleted.id], { confirm: false });
+    assert.deepEqual(outcome.deleted, [deleted.id]);
+    assert.equal(outcome.failed.length, 1);
+    assert.equal(outcome.failed[0].id, kept.id);
+    assert.match(outcome.failed[0].error, /401|key/i);
+    assert.ok(await remoteFile(kept.id));
+    assert.equal(await remoteFile(deleted.id), undefined);
+  });
+
+  it('retries a 429 and deletes once', async () => {
+    const file = await seedRemoteFile(`rate-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    await addFault({ method: 'DELETE', path: `/v1/files/${file.id}$`, status: 429, retryAfterSeconds: 1, count: 1 });
+    const outcome = await remove(file, { confirm: false });
+    assert.deepEqual(outcome.deleted, [file.id]);
+    assert.equal(await remoteFile(file.id), undefined);
+  });
+
+  it('reports a network failure (service unreachable) and keeps the file', async () => {
+    const file = await seedRemoteFile(`net-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    // Nothing listens on the discard port: every connection is refused, as when the network is down.
+    await setSetting('baseUrl', 'http://127.0.0.1:9');
+    try {
+      const outcome = await remove(file, { confirm: false });
+      assert.deepEqual(outcome.deleted, []);
+      assert.equal(outcome.failed.length, 1);
+    } finally {
+      await setSetting('baseUrl', env('MISTRAL_TEST_BASE_URL'));
+    }
+    assert.ok(await remoteFile(file.id));
+  });
+});

@@ -1,0 +1,114 @@
+/** `mistral.copySignedUrl`: expiry picker or option, clipboard, a URL that really serves the file, no signature in the log. */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../src/api/types';
+import type { CoreDeps } from '../../src/extension/coreDeps';
+import {
+  acceptQuickPicksUntilDone,
+  activateWithKey,
+  addFault,
+  api,
+  clearFaults,
+  eventually,
+  seedRemoteFile,
+  setSetting,
+  uniqueTag,
+} from './fileCommandsSupport';
+
+const HOUR_MS = 3_600_000;
+
+async function copyUrl(...args: unknown[]): Promise<string | undefined> {
+  return vscode.commands.executeCommand<string | undefined>('mistral.copySignedUrl', ...args);
+}
+
+/** Hours from now until the URL's `se` (its expiry), as the emulator's Azure-style URLs carry it. */
+function hoursLeft(url: string): number {
+  const se = new URL(url).searchParams.get('se');
+  assert.ok(se, `no se= in ${new URL(url).pathname}`);
+  return (Date.parse(se) - Date.now()) / HOUR_MS;
+}
+
+function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
+  return { kind: 'file', purpose: file.purpose, file };
+}
+
+describe('Copy Signed URL command', function () {
+  this.timeout(60_000);
+  let deps: CoreDeps;
+
+  before(async () => {
+    deps = (await activateWithKey()) as CoreDeps;
+  });
+  afterEach(async () => {
+    await clearFaults();
+    await setSetting('signedUrl.defaultExpiryHours', undefined);
+  });
+
+  it('copies a URL with a custom expiry that downloads the exact content', async () => {
+    const content = `signed ${uniqueTag()}\n`;
+    const file = await seedRemoteFile(`signed-${uniqueTag()}.jsonl`, content);
+    await vscode.env.clipboard.writeText('before');
+    const url = await copyUrl(fileNode(file), [fileNode(file)], { expiryHours: 5 });
+    assert.ok(url);
+    assert.equal(await vscode.env.clipboard.readText(), url);
+    const left = hoursLeft(url);
+    assert.ok(left > 4.9 && left <= 5.01, `expires in ${left} h, expected 5`);
+    const response = await fetch(url);
+    assert.equal(response.status, 200);
+    assert.equal(await response.text(), content);
+  });
+
+  it('offers the configured default pre-selected in the expiry QuickPick', async () => {
+    const file = await seedRemoteFile(`picked-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    const defaultUrl = await acceptQuickPicksUntilDone(copyUrl(file));
+    assert.ok(defaultUrl);
+    assert.ok(Math.abs(hoursLeft(defaultUrl) - 24) < 0.05, 'the built-in default is 24 hours');
+
+    await setSetting('signedUrl.defaultExpiryHours', 72);
+    const configuredUrl = await acceptQuickPicksUntilDone(copyUrl(file.id));
+    assert.ok(configuredUrl);
+    assert.ok(Math.abs(hoursLeft(configuredUrl) - 72) < 0.05, 'the configured default is 72 hours');
+    assert.equal(await vscode.env.clipboard.readText(), configuredUrl);
+  });
+
+  it('refuses an expiry outside 1–168 whole hours without calling the service', async () => {
+    const file = await seedRemoteFile(`bad-expiry-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    await vscode.env.clipboard.writeText('untouched');
+    for (const expiryHours of [0, 169, 1.5, -1]) {
+      assert.equal(await copyUrl(file, { expiryHours }), undefined, `expiryHours ${expiryHours}`);
+    }
+    assert.equal(await vscode.env.clipboard.readText(), 'untouched');
+  });
+
+  it('logs that a URL was made, but never the URL or its signature', async () => {
+    const file = await seedRemoteFile(`logged-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    const url = await copyUrl(file, { expiryHours: 1 });
+    assert.ok(url);
+    const signature = new URL(url).searchParams.get('sig');
+    assert.ok(signature);
+    const logDir = deps.context.logUri.fsPath;
+    const logText = await eventually('the log line about the URL', () => {
+      const text = fs.existsSync(logDir)
+        ? fs.readdirSync(logDir).filter((name) => name.endsWith('.log')).map((name) => fs.readFileSync(path.join(logDir, name), 'utf8')).join('\n')
+        : '';
+      return text.includes(`Signed URL for ${file.id} copied`) ? text : undefined;
+    });
+    assert.ok(!logText.includes(signature), 'the signature reached the log');
+    assert.ok(!logText.includes(encodeURIComponent(signature)), 'the encoded signature reached the log');
+    assert.ok(!logText.includes(url));
+  });
+
+  it('retries a 429, and reports a file deleted meanwhile (404) without touching the clipboard', async () => {
+    const file = await seedRemoteFile(`rate-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    await addFault({ method: 'GET', path: `/v1/files/${file.id}/url$`, status: 429, retryAfterSeconds: 1, count: 1 });
+    const url = await copyUrl(file, { expiryHours: 2 });
+    assert.ok(url);
+
+    assert.equal((await api(`/v1/files/${file.id}`, { method: 'DELETE' })).status, 200);
+    await vscode.env.clipboard.writeText('untouched');
+    assert.equal(await copyUrl(file, { expiryHours: 2 }), undefined);
+    assert.equal(await vscode.env.clipboard.readText(), 'untouched');
+  });
+});

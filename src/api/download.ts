@@ -54,28 +54,30 @@ export async function writeAtomically(
   onCount: (count: number) => void,
 ): Promise<number> {
   const tempPath = tempPathFor(destinationPath);
-  // 'wx': never follow or reuse an existing path, even a name collision from another download.
-  const output = fs.createWriteStream(tempPath, { flags: 'wx', mode: 0o644, highWaterMark: 1024 * 1024 });
+  // Opened (and so created) before anything can fail, so the cleanup below always finds it: a lazily opened
+  // stream could create the file after a cancellation had already cleaned up. 'wx' never reuses an existing path.
+  const handle = await fs.promises.open(tempPath, 'wx', 0o644);
   let renamed = false;
   try {
     const counter = new ByteCounter(onCount);
-    await pipeline(body, counter, output);
+    await pipeline(body, counter, handle.createWriteStream({ highWaterMark: 1024 * 1024 }));
     if (expectedBytes !== undefined && counter.count !== expectedBytes) {
       throw new IncompleteDownloadError(counter.count, expectedBytes);
     }
     // Data on disk before the rename publishes it: a crash must not leave an empty file under the real name.
-    const handle = await fs.promises.open(tempPath, 'r+');
+    const syncHandle = await fs.promises.open(tempPath, 'r+');
     try {
-      await handle.sync();
+      await syncHandle.sync();
     } finally {
-      await handle.close();
+      await syncHandle.close();
     }
     await fs.promises.rename(tempPath, destinationPath);
     renamed = true;
     return counter.count;
   } finally {
     if (!renamed) {
-      output.destroy();
+      // Closed first: Windows cannot delete a file that is still open.
+      await handle.close().catch(() => undefined);
       await fs.promises.rm(tempPath, { force: true }).catch(() => undefined);
     }
   }

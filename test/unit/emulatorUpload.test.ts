@@ -156,6 +156,22 @@ describe('emulator: uploads', () => {
       }
     });
 
+    it('concurrent uploads all survive a restart (metadata writes are serialised and atomic)', async () => {
+      const emulator = await startTestEmulator();
+      const uploads = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+        upload(emulator.url, { filename: `parallel-${i}.jsonl`, content: `{"text":"${i}"}\n` })));
+      assert.ok(uploads.every((res) => res.status === 200));
+      await emulator.close();
+      const again = await startEmulator({ dataDir: emulator.dataDir, apiKey: TEST_API_KEY });
+      try {
+        const listed = (await call(again.url, '/v1/files')).json;
+        assert.deepEqual(listed.data.map((f: { id: string }) => f.id).sort(), uploads.map((res) => res.json.id).sort());
+      } finally {
+        await again.close();
+        await emulator.dispose();
+      }
+    });
+
     it('demo seeding happens only into an empty store', async () => {
       const emulator = await startTestEmulator({ seed: 'demo' });
       const seededTotal = (await call(emulator.url, '/v1/files')).json.total;

@@ -27,6 +27,8 @@ describe('Delete command', function () {
 
   it('deletes one file and drops it from the tree', async () => {
     const file = await seedRemoteFile(`one-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    // The tree loads when its view is shown.
+    await vscode.commands.executeCommand('mistral.files.focus');
     deps.tree.refresh();
     await eventually('the seeded file in the tree', () => deps.tree.model.find(file.id) !== undefined);
     const outcome = await remove(fileNode(file), [fileNode(file)], { confirm: false });

@@ -39,6 +39,9 @@ export class LiveValidation implements vscode.Disposable {
         if (event.contentChanges.length > 0) this.onChange(event.document);
       }),
       vscode.workspace.onDidCloseTextDocument((document) => this.forget(document.uri)),
+      // VS Code disposes a document (onDidCloseTextDocument) only some time after its last tab closes, so tabs are
+      // followed too: squiggles go with the last tab, and come back when a still-loaded document is shown again.
+      vscode.window.tabGroups.onDidChangeTabs((event) => this.onTabsChanged(event)),
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('mistral.validation.live')) this.setEnabled(this.deps.settings.liveValidation);
         else if (this.enabled && event.affectsConfiguration('mistral.validation.maxProblems')) this.validateAllOpen();
@@ -75,6 +78,19 @@ export class LiveValidation implements vscode.Disposable {
     this.schedule(document, DEBOUNCE_MS);
   }
 
+  private onTabsChanged(event: vscode.TabChangeEvent): void {
+    for (const tab of event.closed) {
+      const uri = tabUri(tab);
+      if (uri && !isShownInAnyTab(uri)) this.forget(uri);
+    }
+    if (!this.enabled) return;
+    for (const tab of event.opened) {
+      const uri = tabUri(tab);
+      const document = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (document && isJsonlDocument(document) && !this.collection.has(document.uri)) this.schedule(document, 0);
+    }
+  }
+
   private schedule(document: vscode.TextDocument, delayMs: number): void {
     const key = document.uri.toString();
     clearTimeout(this.timers.get(key));
@@ -90,7 +106,9 @@ export class LiveValidation implements vscode.Disposable {
   private async run(document: vscode.TextDocument): Promise<void> {
     if (!this.enabled || document.isClosed) return;
     const key = document.uri.toString();
-    const options = { maxDiagnostics: this.deps.settings.maxProblems, fileName: document.uri.path };
+    // An untitled document has no real name; the file-name rules (".jsonl" extension) do not apply to it.
+    const fileName = document.uri.scheme === 'untitled' ? undefined : document.uri.path;
+    const options = { maxDiagnostics: this.deps.settings.maxProblems, fileName };
     const started = Date.now();
     try {
       if (documentLength(document) <= LIVE_TEXT_LIMIT) {
@@ -133,6 +151,22 @@ export class LiveValidation implements vscode.Disposable {
     this.subscriptions.forEach((subscription) => subscription.dispose());
     this.collection.dispose();
   }
+}
+
+function tabUri(tab: vscode.Tab): vscode.Uri | undefined {
+  return tab.input instanceof vscode.TabInputText ? tab.input.uri : undefined;
+}
+
+function isShownInAnyTab(uri: vscode.Uri): boolean {
+  const key = uri.toString();
+  return vscode.window.tabGroups.all.some((group) =>
+    group.tabs.some((tab) => {
+      const input = tab.input;
+      if (input instanceof vscode.TabInputText) return input.uri.toString() === key;
+      if (input instanceof vscode.TabInputTextDiff) return input.modified.toString() === key || input.original.toString() === key;
+      return false;
+    }),
+  );
 }
 
 /** Length in UTF-16 units without copying the text. */

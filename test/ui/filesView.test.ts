@@ -80,11 +80,17 @@ describe('Mistral Files in the workbench', () => {
     await workbench.treeRow(pane, 'product-docs-corpus.jsonl').waitFor({ state: 'visible' });
     await workbench.expandRow(workbench.treeRow(pane, 'Batch'));
     await workbench.treeRow(pane, 'tickets-2026-10.jsonl').waitFor({ state: 'visible' });
+    await workbench.expandRow(workbench.treeRow(pane, 'OCR'));
+    await workbench.treeRow(pane, 'invoice-INV-2026-0142.pdf').waitFor({ state: 'visible' });
+    await workbench.expandRow(workbench.treeRow(pane, 'Audio'));
+    await workbench.treeRow(pane, 'standup-snippet.wav').waitFor({ state: 'visible' });
     const labels = await workbench.treeLabels(pane);
     // Each file sits after its own group and before the next one.
     const index = (label: string) => labels.indexOf(label);
     assert.ok(index('Fine-tune') < index('support-chat-train.jsonl') && index('support-chat-train.jsonl') < index('Batch'));
     assert.ok(index('Batch') < index('tickets-2026-10.jsonl') && index('tickets-2026-10.jsonl') < index('OCR'));
+    assert.ok(index('OCR') < index('invoice-INV-2026-0142.pdf') && index('invoice-INV-2026-0142.pdf') < index('Audio'));
+    assert.ok(index('Audio') < index('standup-snippet.wav'));
     await screenshot('files-view');
   });
 
@@ -116,5 +122,21 @@ describe('Mistral Files in the workbench', () => {
     assert.equal(await workbench.activeTab.locator('.monaco-icon-label.italic').count(), 1, 'the tab is not a preview tab');
     await waitFor(async () => ((await workbench.activeEditorLines()).some((line) => line.includes('capital of France')) ? true : undefined), 'the file content');
     await screenshot('preview');
+  });
+
+  it('validates a broken .jsonl from the Explorer and lists its problems', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Explorer');
+    await workbench.explorerRow('broken.jsonl').click();
+    await workbench.activeTab.filter({ hasText: 'broken.jsonl' }).waitFor({ state: 'visible' });
+    await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Validate JSONL File');
+    const problems = await workbench.openProblems();
+    await waitFor(async () => ((await problems.locator('.monaco-list-row').count()) >= 3 ? true : undefined), 'problems of broken.jsonl');
+    const rows = await problems.locator('.monaco-list-row').allInnerTexts();
+    assert.ok(rows.some((row) => row.includes('broken.jsonl')), `no broken.jsonl entry: ${rows.join(' | ')}`);
+    // Line 2 is not JSON and line 3 has no assistant turn: both are reported at their lines.
+    assert.ok(rows.some((row) => /Ln 2\b/.test(row)), `nothing reported on line 2: ${rows.join(' | ')}`);
+    assert.ok(rows.some((row) => /Ln 3\b/.test(row)), `nothing reported on line 3: ${rows.join(' | ')}`);
+    await screenshot('validation');
   });
 });

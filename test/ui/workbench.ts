@@ -145,6 +145,14 @@ export class Workbench {
     return this.page.locator('.notifications-toasts .notification-list-item-message').allInnerTexts();
   }
 
+  /** Opens the Problems panel the way a person does: the errors and warnings count in the status bar. */
+  async openProblems(): Promise<Locator> {
+    const panel = this.page.locator('.part.panel .markers-panel');
+    if (!(await panel.isVisible())) await this.page.locator('.statusbar-item[id="status.problems"] a').first().click();
+    await panel.waitFor({ state: 'visible' });
+    return panel;
+  }
+
   get activeTab(): Locator {
     return this.page.locator('.editor-group-container.active .tab.active');
   }

@@ -78,6 +78,16 @@ describe('emulator: fault injection', () => {
     assert.deepEqual(whole, { status: 200, declared: bytes, received: bytes, broken: false });
   });
 
+  it('resetAfterBytes also cuts a JSON answer part-way', async () => {
+    await upload(emulator.url, { filename: 'a.jsonl', content: '{"text":"a"}\n' });
+    emulator.faults.add({ method: 'GET', path: '^/v1/files$', resetAfterBytes: 20 });
+    const cut = await countBodyBytes(`${emulator.url}/v1/files`, { authorization: 'Bearer test-key-not-a-secret' });
+    assert.equal(cut.status, 200);
+    assert.equal(cut.received, 20);
+    assert.equal(cut.broken, true);
+    assert.ok(cut.declared > 20);
+  });
+
   it('resetAfterBytes on an upload breaks the connection and stores nothing', async () => {
     emulator.faults.add({ method: 'POST', path: '^/v1/files$', resetAfterBytes: 64 * 1024 });
     await assert.rejects(upload(emulator.url, { filename: 'cut.bin', content: Buffer.alloc(2 * 1024 * 1024, 1), purpose: 'ocr' }));

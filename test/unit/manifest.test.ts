@@ -117,6 +117,11 @@ describe('package.json manifest', () => {
     assert.match(svg, /fill="currentColor"/);
   });
 
+  it('lets only user settings choose where the key is sent (a cloned workspace cannot redirect it)', () => {
+    const baseUrl = manifest.contributes.configuration.properties['mistral.baseUrl'] as { scope?: string };
+    assert.equal(baseUrl.scope, 'application');
+  });
+
   it('never stores the API key in a setting', () => {
     const settingNames = Object.keys(manifest.contributes.configuration.properties);
     assert.ok(!settingNames.some((name) => /key|token|secret/i.test(name)), settingNames.join(', '));

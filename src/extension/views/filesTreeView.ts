@@ -80,7 +80,11 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     this.disposables.push(
       this.treeView,
       this.changed,
-      keyStore.onDidChange(() => this.refresh()),
+      // The key may change in another window while this view is hidden: menus and welcome content follow at once.
+      keyStore.onDidChange(() => {
+        this.refresh();
+        void this.whenLoaded();
+      }),
       filter.onDidChange(() => this.refresh()),
     );
   }
@@ -104,9 +108,9 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     this.changed.fire(undefined);
   }
 
-  /** Resolves when the root (and every group's first page) has loaded or failed. */
+  /** Resolves when the root (and every group's first page) has loaded or failed, with the view state updated. */
   async whenLoaded(): Promise<void> {
-    await this.model.settled();
+    await this.rootChildren();
   }
 
   async reveal(file: MistralFile): Promise<void> {

@@ -1,0 +1,210 @@
+/**
+ * The Files tree against the emulator: purpose groups with counts from `total`, paging with Load more, file items,
+ * filter and clear, reveal, unknown purposes, and the error states (429 retried, 5xx, 401, network down).
+ * Every suite filters by a name tag unique to this run, so files other suites upload never change the counts.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../src/api/types';
+import type { CoreDeps } from '../../src/extension/coreDeps';
+import type { FileNode, GroupNode, TreeNode } from '../../src/extension/views/treeItems';
+import { startEmulator } from '../emulator/server';
+import { childrenOf, closedPort, coreDeps, labelOf, withSetting } from './coreSupport';
+import { addFault, api, clearFaults, env, instructLine, seedRemoteFile, uniqueTag } from './fileCommandsSupport';
+
+describe('Files tree', function () {
+  this.timeout(120_000);
+  let deps: CoreDeps;
+  const tag = `tree-${uniqueTag()}`;
+  const seeded: Record<string, MistralFile[]> = { 'fine-tune': [], batch: [], ocr: [] };
+
+  before(async () => {
+    deps = await coreDeps();
+    for (let i = 0; i < 5; i++) {
+      seeded['fine-tune'].push(await seedRemoteFile(`${tag}-train-${i}.jsonl`, `${instructLine(`q${i} ${tag}`, 'a')}\n`, 'fine-tune'));
+    }
+    seeded.batch.push(await seedRemoteFile(`${tag}-requests.jsonl`, `${JSON.stringify({ custom_id: '1', body: { messages: [] } })}\n`, 'batch'));
+    seeded.ocr.push(await seedRemoteFile(`${tag}-scan.pdf`, Buffer.from(`%PDF-1.4\n${tag}\n%%EOF\n`), 'ocr'));
+    await vscode.commands.executeCommand('mistral.filter', { search: tag });
+  });
+
+  after(async () => {
+    await clearFaults();
+    await vscode.commands.executeCommand('mistral.clearFilter');
+  });
+
+  it('shows Fine-tune, Batch, OCR and Audio with counts from the server total', async () => {
+    const groups = (await deps.tree.getChildren()) as GroupNode[];
+    assert.deepEqual(groups.map((g) => g.purpose), ['fine-tune', 'batch', 'ocr', 'audio']);
+    const items = groups.map((g) => deps.tree.getTreeItem(g));
+    assert.deepEqual(items.map(labelOf), ['Fine-tune', 'Batch', 'OCR', 'Audio']);
+    assert.deepEqual(items.map((i) => i.description), ['5 files', '1 file', '1 file', '0 files']);
+    assert.ok(items.every((i) => /^mistralPurpose/.test(i.contextValue ?? '')));
+    const audio = await childrenOf(deps, 'audio');
+    assert.deepEqual(audio.map((n) => n.kind), ['message'], 'an empty group says so');
+  });
+
+  it('renders a file with its name, size and age, a type icon, every field in the tooltip, and opens it on click', async () => {
+    const children = await childrenOf(deps, 'fine-tune');
+    const node = children.find((n): n is FileNode => n.kind === 'file' && n.file.id === seeded['fine-tune'][0].id);
+    assert.ok(node, 'the seeded file is listed');
+    const item = deps.tree.getTreeItem(node);
+    assert.equal(labelOf(item), `${tag}-train-0.jsonl`);
+    assert.equal(item.id, node.file.id);
+    assert.match(String(item.description), /^\d+ B · (just now|\d+ (seconds?|minutes?) ago)$/);
+    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'json');
+    assert.match(item.contextValue ?? '', /^mistralFile/);
+    assert.equal(item.command?.command, 'mistral.openFile');
+    const tooltip = (item.tooltip as vscode.MarkdownString).value;
+    for (const value of [node.file.id, 'fine\\-tune', 'instruct', 'upload', node.file.signature ?? '', 'workspace']) {
+      assert.ok(tooltip.includes(value), `tooltip mentions ${value}:\n${tooltip}`);
+    }
+    for (const field of ['ID', 'Size', 'Created', 'Purpose', 'Sample type', 'Source', 'Lines', 'MIME type', 'Signature', 'Visibility', 'Expires']) {
+      assert.ok(tooltip.includes(`| ${field} |`), `tooltip row ${field}`);
+    }
+    const pdf = (await childrenOf(deps, 'ocr')).find((n): n is FileNode => n.kind === 'file');
+    assert.equal((deps.tree.getTreeItem(pdf!).iconPath as vscode.ThemeIcon).id, 'file-pdf');
+  });
+
+  it('pages a group with the page-size setting and a Load more row', async () => {
+    const restore = await withSetting('mistral', 'pageSize', 2);
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      let children = await childrenOf(deps, 'fine-tune');
+      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'loadMore']);
+      const loadMore = deps.tree.getTreeItem(children[2]);
+      assert.equal(loadMore.command?.command, 'mistral.loadMore');
+      assert.equal(loadMore.description, '2 of 5 shown');
+      await vscode.commands.executeCommand(loadMore.command!.command, ...(loadMore.command!.arguments ?? []));
+      children = await childrenOf(deps, 'fine-tune');
+      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'file', 'file', 'loadMore']);
+      await vscode.commands.executeCommand('mistral.loadMore', 'fine-tune');
+      children = await childrenOf(deps, 'fine-tune');
+      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'file', 'file', 'file']);
+      const ids = children.map((n) => (n as FileNode).file.id);
+      assert.deepEqual([...ids].sort(), seeded['fine-tune'].map((f) => f.id).sort());
+      assert.equal(deps.tree.getTreeItem(((await deps.tree.getChildren()) as GroupNode[])[0]).description, '5 files');
+    } finally {
+      await restore();
+    }
+  });
+
+  it('filters by name, sample type and source on the server, says so in the view message, and clears', async () => {
+    await vscode.commands.executeCommand('mistral.filter', { search: `${tag}-train-3` });
+    assert.equal(deps.filter.active, true);
+    assert.match(deps.tree.treeView.message ?? '', new RegExp(`${tag}-train-3.*Clear Filter`));
+    let children = await childrenOf(deps, 'fine-tune');
+    assert.deepEqual(children.map((n) => (n.kind === 'file' ? n.file.filename : n.kind)), [`${tag}-train-3.jsonl`]);
+    assert.deepEqual(await childrenOf(deps, 'batch').then((c) => c.map((n) => n.kind)), ['message']);
+
+    await vscode.commands.executeCommand('mistral.filter', { search: tag, sampleTypes: ['batch_request'], sources: ['upload'] });
+    assert.deepEqual(((await deps.tree.getChildren()) as GroupNode[]).map((g) => deps.tree.getTreeItem(g).description), ['0 files', '1 file', '0 files', '0 files']);
+
+    await vscode.commands.executeCommand('mistral.clearFilter');
+    assert.equal(deps.filter.active, false);
+    assert.equal(deps.tree.treeView.message, undefined);
+    children = await childrenOf(deps, 'fine-tune');
+    assert.ok(children.filter((n) => n.kind === 'file').length >= 5, 'all files are back');
+    await vscode.commands.executeCommand('mistral.filter', { search: tag });
+  });
+
+  it('reveals and selects a file, loading its page first', async () => {
+    const restore = await withSetting('mistral', 'pageSize', 1);
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      const oldest = seeded['fine-tune'][0];
+      await deps.tree.reveal(oldest);
+      assert.deepEqual(deps.tree.selectedFiles().map((f) => f.id), [oldest.id]);
+    } finally {
+      await restore();
+    }
+  });
+
+  it('retries a 429 transparently: the tree loads and shows no error', async () => {
+    await addFault({ method: 'GET', path: '^/v1/files$', status: 429, retryAfterSeconds: 0, count: 2 });
+    await vscode.commands.executeCommand('mistral.refresh');
+    assert.equal(deps.tree.problem, undefined);
+    assert.equal(((await deps.tree.getChildren()) as GroupNode[]).length, 4);
+    const after = await api('/v1/files?page_size=1');
+    assert.equal(after.status, 200, 'both scheduled 429s were consumed by the tree load');
+  });
+
+  it('shows the unreachable state with the reason when the service keeps failing with 5xx, and recovers on Retry', async () => {
+    await addFault({ method: 'GET', path: '^/v1/files$', status: 503, count: 200 });
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      assert.equal(deps.tree.problem, 'unreachable');
+      assert.match(deps.tree.problemMessage ?? '', /127\.0\.0\.1/);
+      assert.deepEqual(await deps.tree.getChildren(), []);
+    } finally {
+      await clearFaults();
+    }
+    await vscode.commands.executeCommand('mistral.refresh');
+    assert.equal(deps.tree.problem, undefined);
+    assert.equal(((await deps.tree.getChildren()) as GroupNode[]).length, 4);
+  });
+
+  it('says the key was rejected on a 401', async () => {
+    await addFault({ method: 'GET', path: '^/v1/files$', status: 401, count: 200 });
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      assert.equal(deps.tree.problem, 'keyRejected');
+      assert.match(deps.tree.problemMessage ?? '', /rejected/);
+    } finally {
+      await clearFaults();
+    }
+    await vscode.commands.executeCommand('mistral.refresh');
+    assert.equal(deps.tree.problem, undefined);
+  });
+
+  it('shows the unreachable state when nothing listens at the base URL', async () => {
+    const port = await closedPort();
+    const restore = await withSetting('mistral', 'baseUrl', `http://127.0.0.1:${port}`);
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      assert.equal(deps.tree.problem, 'unreachable');
+      assert.match(deps.tree.problemMessage ?? '', new RegExp(`127\\.0\\.0\\.1:${port}`));
+      assert.deepEqual(await deps.tree.getChildren(), []);
+    } finally {
+      await restore();
+    }
+    await vscode.commands.executeCommand('mistral.refresh');
+    assert.equal(deps.tree.problem, undefined);
+  });
+
+  it('gives a purpose it does not know its own group, named as the service names it', async () => {
+    // A private emulator whose store holds a file with a purpose outside the four the list filter accepts.
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mistral-unknown-purpose-'));
+    const id = '3f2b8c1e-5d4a-4b6e-9c7d-1a2b3c4d5e6f';
+    const content = Buffer.from(`${instructLine('hi', 'hello')}\n`);
+    fs.mkdirSync(path.join(dataDir, 'blobs'), { recursive: true });
+    fs.writeFileSync(path.join(dataDir, 'blobs', id), content);
+    const record = {
+      id, object: 'file', bytes: content.length, created_at: Math.floor(Date.now() / 1000), filename: 'distilled.jsonl',
+      purpose: 'distillation', sample_type: 'instruct', source: 'upload', num_lines: 1, mimetype: 'application/jsonl',
+      signature: 'abc', expires_at: null, visibility: 'workspace', sha256: 'x', seq: 1,
+    };
+    fs.writeFileSync(path.join(dataDir, 'metadata.json'), JSON.stringify({ version: 1, signingSecret: '00', nextSeq: 2, files: [record] }));
+    const emulator = await startEmulator({ dataDir, apiKey: env('MISTRAL_TEST_API_KEY') });
+    const restore = await withSetting('mistral', 'baseUrl', emulator.url);
+    try {
+      await vscode.commands.executeCommand('mistral.clearFilter');
+      const groups = (await deps.tree.getChildren()) as GroupNode[];
+      assert.deepEqual(groups.map((g) => g.purpose), ['fine-tune', 'batch', 'ocr', 'audio', 'distillation']);
+      const item = deps.tree.getTreeItem(groups[4]);
+      assert.equal(labelOf(item), 'distillation');
+      assert.equal(item.description, '1 file');
+      assert.equal(item.contextValue, 'mistralPurpose', 'no "upload to this purpose" on a purpose the upload endpoint refuses');
+      const children: TreeNode[] = await deps.tree.getChildren(groups[4]);
+      assert.deepEqual(children.map((n) => (n.kind === 'file' ? n.file.id : n.kind)), [id]);
+    } finally {
+      await restore();
+      await emulator.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      await vscode.commands.executeCommand('mistral.filter', { search: tag });
+    }
+  });
+});

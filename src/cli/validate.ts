@@ -54,7 +54,7 @@ function summaryText(path: string, result: ValidationResult): string {
     `  records with tools: ${s.recordsWithTools.toLocaleString('en-US')}`,
     `  estimated tokens: ${s.estimatedTokens.toLocaleString('en-US')} (${s.tokenEstimateMethod})`,
   ];
-  if (s.truncated) lines.push(`  only the first ${plural(result.diagnostics.length, 'problem')} of ${(s.errors + s.warnings).toLocaleString('en-US')} are listed`);
+  if (s.truncated) lines.push(`  listed ${result.diagnostics.length.toLocaleString('en-US')} of ${plural(s.errors + s.warnings, 'problem')} (raise --max-problems to see more)`);
   return lines.join('\n') + '\n';
 }
 

@@ -16,14 +16,12 @@ export interface RecordTallies {
   textChars: number;
 }
 
-/** Caps the number of distinct role names tallied, so junk roles cannot grow the summary without bound. */
-const MAX_ROLE_KEYS = 32;
+const KNOWN_ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
+/** Counts a message's role; anything that is not a Mistral role is tallied as "(other)", so junk cannot grow the summary. */
 export function countRole(tallies: RecordTallies, role: string): void {
-  const counts = tallies.messagesByRole;
-  if (Object.prototype.hasOwnProperty.call(counts, role)) counts[role]++;
-  else if (Object.keys(counts).length < MAX_ROLE_KEYS) counts[role] = 1;
-  else counts['(other)'] = (counts['(other)'] ?? 0) + 1;
+  const key = KNOWN_ROLES.has(role) ? role : '(other)';
+  tallies.messagesByRole[key] = (tallies.messagesByRole[key] ?? 0) + 1;
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {

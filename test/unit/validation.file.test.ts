@@ -7,22 +7,11 @@ import { MAX_FILE_BYTES } from '../../src/api/types';
 import { ChunkValidator, emptyChunkResult } from '../../src/validation/chunk';
 import { validateFile, validateText, type ValidationOptions } from '../../src/validation/index';
 import { ResultMerger } from '../../src/validation/merge';
+import { seededRandom } from './validationRandom';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'validation');
 const OK = '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}';
 const BAD_ROLE = '{"messages":[{"role":"user","content":"Hi"},{"role":"robot","content":"x"}]}';
-
-/** Seeded PRNG (mulberry32): the same junk on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('validation: file-level checks', () => {
   let dir: string;

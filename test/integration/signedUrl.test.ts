@@ -73,6 +73,18 @@ describe('Copy Signed URL command', function () {
     assert.equal(await vscode.env.clipboard.readText(), configuredUrl);
   });
 
+  it('uses the file selected in the tree when run without a file (palette)', async () => {
+    const content = `selected ${uniqueTag()}\n`;
+    const file = await seedRemoteFile(`selected-${uniqueTag()}.jsonl`, content);
+    await vscode.commands.executeCommand('mistral.files.focus');
+    await deps.tree.reveal(file);
+    await eventually('the file selected in the tree', () => deps.tree.selectedFiles().some((f) => f.id === file.id));
+    const url = await copyUrl({ expiryHours: 3 });
+    assert.ok(url);
+    assert.ok(new URL(url).pathname.includes(file.id), 'the URL is for the selected file');
+    assert.equal(await (await fetch(url)).text(), content);
+  });
+
   it('refuses an expiry outside 1–168 whole hours without calling the service', async () => {
     const file = await seedRemoteFile(`bad-expiry-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
     await vscode.env.clipboard.writeText('untouched');

@@ -68,7 +68,7 @@ async function downloadOne(deps: ExtensionDeps, file: MistralFile, destination: 
         onProgress: ({ transferred, total }) => {
           const size = total ?? file.bytes ?? 0;
           const percent = size > 0 ? Math.min(100, Math.floor((transferred * 100) / size)) : 0;
-          progress.report({ increment: Math.max(0, percent - reported), message: size > 0 ? `${percent}% of ${formatBytes(size)}` : formatBytes(transferred) });
+          progress.report({ increment: Math.max(0, percent - reported), message: size > 0 ? vscode.l10n.t('{0}% of {1}', percent, formatBytes(size)) : formatBytes(transferred) });
           reported = Math.max(reported, percent);
         },
       });

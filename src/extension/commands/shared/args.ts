@@ -93,7 +93,7 @@ export function listNames(names: readonly string[], max = 3): string {
 }
 
 /**
- * Splits (clicked, selected[], options?) or (files, options?) into the file arguments and the options object, so
+ * Splits (clicked, selected[], options?), (files, options?) or (options) into the file arguments and the options object, so
  * tests and other extensions can pass options alongside either shape.
  */
 export function splitOptions<T extends object>(
@@ -101,6 +101,9 @@ export function splitOptions<T extends object>(
   knownKeys: readonly (keyof T & string)[],
 ): { first: unknown; second: unknown; options: T | undefined } {
   const [first, second, third] = args;
+  // Options alone (palette-like call from code): the files come from the tree's selection or a picker.
+  const fromFirst = asOptions<T>(first, knownKeys);
+  if (fromFirst) return { first: undefined, second: undefined, options: fromFirst };
   const fromThird = asOptions<T>(third, knownKeys);
   if (fromThird) return { first, second, options: fromThird };
   const fromSecond = asOptions<T>(second, knownKeys);

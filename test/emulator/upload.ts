@@ -61,7 +61,7 @@ export interface UploadResult {
 export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUploadBytes: number): Promise<UploadResult | undefined> {
   const { req } = ctx;
   const contentType = req.headers['content-type'] ?? '';
-  if (!/^multipart\/form-data\s*;/i.test(contentType)) {
+  if (!/^multipart\/form-data\b/i.test(contentType)) {
     discardRequestBody(req);
     throw validationError([missingIssue(['body', 'file'])]);
   }
@@ -112,8 +112,8 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
         current.bytes = meter.bytes;
         current.sha256 = meter.hash.digest('hex');
       });
-      // The 'finish' of busboy waits for this stream; errors surface through fileWrite.
-      fileWrite.catch(() => stream.resume());
+      // A failed write (disk full…) ends the request at once rather than waiting on a parser that may stall.
+      fileWrite.catch(reject);
     });
     busboy.on('field', (fieldName, value) => {
       if (fieldName === 'file') fileSentAsText = value;
@@ -145,6 +145,7 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
     await parsed;
     await fileWrite;
   } catch (err) {
+    activeFileStream?.destroy(new Error('upload failed'));
     await fileWrite.catch(() => undefined);
     await cleanup();
     if (clientGone) return undefined;

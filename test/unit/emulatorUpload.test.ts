@@ -95,6 +95,26 @@ describe('emulator: uploads', () => {
     });
   });
 
+  describe('malformed multipart', () => {
+    let emulator: TestEmulator;
+    before(async () => { emulator = await startTestEmulator(); });
+    after(async () => { await emulator.dispose(); });
+
+    it('a body cut before its closing boundary, or without a boundary, is 400 and stores nothing', async () => {
+      const unterminated = '--b1\r\nContent-Disposition: form-data; name="file"; filename="a.jsonl"\r\n\r\n' + 'x'.repeat(100_000);
+      const cases: [string, string][] = [
+        ['multipart/form-data; boundary=b1', unterminated],
+        ['multipart/form-data', 'no boundary at all'],
+      ];
+      for (const [contentType, body] of cases) {
+        const res = await call(emulator.url, '/v1/files', { method: 'POST', body, headers: { 'content-type': contentType } });
+        assert.equal(res.status, 400, contentType);
+        assert.deepEqual(res.json, { detail: 'There was an error parsing the body' });
+      }
+      assert.deepEqual(await storedFiles(emulator.dataDir), { tmp: [], blobs: [] });
+    });
+  });
+
   describe('streaming metadata', () => {
     it('counts lines and sniffs the first line the same whatever the chunking', () => {
       const text = '\n\n{"text":"first"}\n' + Array.from({ length: 500 }, (_, i) => `{"text":"line ${i}"}`).join('\n');

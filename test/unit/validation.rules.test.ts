@@ -73,6 +73,14 @@ describe('validation rules (fixture per rule)', () => {
   });
 });
 
+describe('rules.md', () => {
+  it('documents every rule code with its severity, and nothing else', () => {
+    const table = readFileSync(join(FIXTURES, '..', '..', '..', 'src', 'validation', 'rules.md'), 'utf8');
+    const rows = [...table.matchAll(/^\| `([a-z0-9-]+)` \| (error|warning) \|/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(rows, Object.entries(RULES).map(([code, rule]) => [code, rule.severity]));
+  });
+});
+
 describe('validation of valid files', () => {
   for (const file of ['valid-instruct.jsonl', 'valid-instruct-crlf.jsonl', 'valid-pretrain.jsonl', 'valid-batch.jsonl']) {
     it(`${file} has no diagnostics`, async () => {

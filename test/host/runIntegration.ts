@@ -1,14 +1,14 @@
 /**
  * `npm run test:integration [-- --grep PATTERN] [-- --keep]`: runs test/integration/**.test.ts inside a
  * real VS Code extension host and reports in this terminal. Host: a desktop VS Code through
- * @vscode/test-electron when VSCODE_EXECUTABLE is set (or MISTRAL_TEST_HOST=electron, which downloads
- * one); otherwise code-server + Debian Chromium, which works offline.
+ * @vscode/test-electron when VSCODE_EXECUTABLE is set or a download works (see electronHost.ts);
+ * otherwise code-server + Debian Chromium, which works offline.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PrerequisiteError } from './codeServer';
 import { formatExtensionHostLogs } from './diagnostics';
-import { runInDesktopVsCode } from './electronHost';
+import { resolveDesktopVsCode, runInDesktopVsCode } from './electronHost';
 import { openWorkbench, type OpenWorkbench } from './launch';
 import { TEST_ENV } from './reportProtocol';
 import { ReportCollector, startReportServer } from './reportServer';
@@ -99,11 +99,11 @@ async function runWithCodeServer(collector: ReportCollector, testsModule: string
   }
 }
 
-async function runWithDesktop(collector: ReportCollector, testsModule: string, extraEnv: Record<string, string>, args: RunnerArgs) {
+async function runWithDesktop(collector: ReportCollector, executable: string, testsModule: string, extraEnv: Record<string, string>, args: RunnerArgs) {
   const environment: TestEnvironment = await prepareTestEnvironment({ label: 'mistral-files-it', extraEnv });
   try {
     let hostExit: string | undefined;
-    const host = runInDesktopVsCode({ environment, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: testsModule }).then(
+    const host = runInDesktopVsCode({ executable, environment, extensionDevelopmentPath: REPO_ROOT, extensionTestsPath: testsModule }).then(
       (code) => (hostExit = `VS Code exited (code ${code}) before the run ended.`),
       (error: unknown) => (hostExit = `VS Code could not run the tests: ${error instanceof Error ? error.message : String(error)}`),
     );
@@ -125,9 +125,10 @@ async function main(): Promise<number> {
   const extraEnv: Record<string, string> = { [TEST_ENV.reportUrl]: reportServer.url };
   if (args.grep !== undefined) extraEnv[TEST_ENV.grep] = args.grep;
   try {
-    const useDesktop = Boolean(process.env.VSCODE_EXECUTABLE) || process.env.MISTRAL_TEST_HOST === 'electron';
-    const outcome = useDesktop
-      ? await runWithDesktop(collector, testsModule, extraEnv, args)
+    const desktop = await resolveDesktopVsCode((line) => console.log(line));
+    if (desktop) console.log(`VS Code host: desktop VS Code ${desktop}`);
+    const outcome = desktop
+      ? await runWithDesktop(collector, desktop, testsModule, extraEnv, args)
       : await runWithCodeServer(collector, testsModule, extraEnv, args);
     return outcome.problem ? 1 : 0;
   } finally {

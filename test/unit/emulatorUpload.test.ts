@@ -59,6 +59,21 @@ describe('emulator: uploads', () => {
       await assertNothingStored();
     });
 
+    it('with Expect: 100-continue, an oversized upload is refused before the client sends its body', async () => {
+      const outcome = await new Promise<{ status: number; continued: boolean }>((resolve, reject) => {
+        let continued = false;
+        const req = http.request(`${emulator.url}/v1/files`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'multipart/form-data; boundary=b1', 'content-length': String(10 * 1024 * 1024), expect: '100-continue' },
+        });
+        req.on('continue', () => { continued = true; req.destroy(); });
+        req.on('response', (res) => { res.resume(); resolve({ status: res.statusCode ?? 0, continued }); req.destroy(); });
+        req.on('error', (err) => { if (!continued) reject(err); });
+        req.flushHeaders();
+      });
+      assert.deepEqual(outcome, { status: 413, continued: false });
+    });
+
     it('refuses a chunked body whose file part grows past the limit, keeping no partial data', async () => {
       const form = multipart([{ name: 'purpose', value: 'ocr' }, { name: 'file', filename: 'stream.bin', content: randomBytes(limit + 1) }]);
       const chunks = [form.body.subarray(0, 300), form.body.subarray(300)];

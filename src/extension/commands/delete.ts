@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isAbortError } from '../../api/errors';
 import type { MistralFile } from '../../api/types';
 import type { ExtensionDeps } from '../deps';
 import { showError } from '../errors';
@@ -86,7 +87,7 @@ async function deleteAll(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile
     if (result.ok) {
       (result.value === 'gone' ? outcome.alreadyGone : outcome.deleted).push(id);
       deps.log.info(result.value === 'gone' ? `Delete ${id}: already gone (404)` : `Deleted ${id}`);
-    } else if (result.error instanceof Error && (result.error.name === 'AbortError' || (result.error as { kind?: string }).kind === 'aborted')) {
+    } else if (isAbortError(result.error)) {
       outcome.cancelled = true;
     } else {
       outcome.failed.push({ id, error: `${nameOf(targets[index])}: ${reasonOf(result.error)}` });

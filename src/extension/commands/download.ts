@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isAbortError } from '../../api/errors';
 import type { MistralFile } from '../../api/types';
 import { formatBytes } from '../../util/format';
 import { joinInside, sanitizeFilename, uniqueFilename } from '../../util/sanitizeFilename';
@@ -155,7 +156,7 @@ async function downloadMany(deps: ExtensionDeps, files: readonly MistralFile[], 
       return;
     }
     const err = result.error;
-    if (err instanceof Error && (err.name === 'AbortError' || (err as { kind?: string }).kind === 'aborted')) {
+    if (isAbortError(err)) {
       cancelled = true;
       void releaseReservation(targets[index]);
       return;

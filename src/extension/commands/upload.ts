@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isAbortError } from '../../api/errors';
 import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../api/types';
 import { formatBytes } from '../../util/format';
 import type { ExtensionDeps } from '../deps';
@@ -112,7 +113,7 @@ async function runUpload(deps: ExtensionDeps, uris: vscode.Uri[], options: Uploa
 
     await uploadAll(deps, planned.uploads, planned.visibility, outcome);
   } catch (err) {
-    if (err instanceof Error && (err.name === 'AbortError' || (err as { kind?: string }).kind === 'aborted')) {
+    if (isAbortError(err)) {
       outcome.cancelled = true;
     } else {
       void showError(deps.log, err, vscode.l10n.t('Upload failed'));
@@ -194,7 +195,7 @@ function offerUploadAnyway(
     try {
       await uploadAll(deps, uploads, visibility, outcome);
     } catch (err) {
-      if (!(err instanceof Error && err.name === 'AbortError')) void showError(deps.log, err, vscode.l10n.t('Upload failed'));
+      if (!isAbortError(err)) void showError(deps.log, err, vscode.l10n.t('Upload failed'));
     }
     reportOutcome(deps, outcome);
   });

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { isAbortError } from '../../api/errors';
 import { validateFile, validateText } from '../../validation/index';
 import type { ExtensionDeps } from '../deps';
 import { publishLiveResult, registerLiveCollection } from './problems';
@@ -128,7 +129,7 @@ export class LiveValidation implements vscode.Disposable {
       }
       this.deps.log.trace(`Live validation of ${path.basename(document.uri.path)}: ${Date.now() - started} ms`);
     } catch (err) {
-      if (err instanceof Error && err.name === 'AbortError') return;
+      if (isAbortError(err)) return;
       this.deps.log.warn(`Live validation of ${path.basename(document.uri.path)} failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   }

@@ -13,7 +13,9 @@ import type { CoreDeps } from '../../src/extension/coreDeps';
 import type { FileNode, GroupNode, TreeNode } from '../../src/extension/views/treeItems';
 import { startEmulator } from '../emulator/server';
 import { childrenOf, closedPort, coreDeps, labelOf, withSetting } from './coreSupport';
-import { addFault, api, clearFaults, env, instructLine, seedRemoteFile, uniqueTag } from './fileCommandsSupport';
+import {
+  addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile,
+} from './fileCommandsSupport';
 
 describe('Files tree', function () {
   this.timeout(120_000);
@@ -121,6 +123,20 @@ describe('Files tree', function () {
     } finally {
       await restore();
     }
+  });
+
+  it('uploads files dropped on a group with that group\'s purpose', async () => {
+    const dir = freshFolder('drop');
+    const dropped = writeFile(dir, `${tag}-dropped.jsonl`, `${JSON.stringify({ custom_id: 'a', body: { max_tokens: 4, messages: [{ role: 'user', content: tag }] } })}\n`);
+    const batchGroup = ((await deps.tree.getChildren()) as GroupNode[]).find((g) => g.purpose === 'batch');
+    const transfer = new vscode.DataTransfer();
+    // What the Explorer puts on the drag: a uri-list (and our own items carry mistral-file: URIs, which are ignored).
+    transfer.set('text/uri-list', new vscode.DataTransferItem(`${dropped.toString()}\r\nmistral-file:/x/y.jsonl\r\n`));
+    await deps.tree.dragAndDrop.handleDrop(batchGroup, transfer, new vscode.CancellationTokenSource().token);
+    const remote = await eventually('the dropped file on the service', async () => (await remoteFilesNamed(`${tag}-dropped.jsonl`))[0]);
+    assert.equal(remote.purpose, 'batch');
+    const batch = await childrenOf(deps, 'batch');
+    assert.ok(batch.some((n) => n.kind === 'file' && n.file.id === remote.id), 'the tree lists the dropped file');
   });
 
   it('retries a 429 transparently: the tree loads and shows no error', async () => {

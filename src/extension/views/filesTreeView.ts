@@ -50,6 +50,7 @@ function isKeyRejection(err: unknown): boolean {
 export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNode>, vscode.Disposable {
   readonly model: FilesModel;
   readonly treeView: vscode.TreeView<TreeNode>;
+  readonly dragAndDrop = new FilesDragAndDropController();
   private readonly changed = new vscode.EventEmitter<TreeNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly groupNodes = new Map<string, GroupNode>();
@@ -75,7 +76,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
       treeDataProvider: this,
       canSelectMany: true,
       showCollapseAll: true,
-      dragAndDropController: new FilesDragAndDropController(),
+      dragAndDropController: this.dragAndDrop,
     });
     this.disposables.push(
       this.treeView,

@@ -4,7 +4,7 @@
  * shifted when merged). The only state that crosses a chunk boundary is a pretty-printed value
  * still open at the end of a chunk (`carry`).
  */
-import { locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
+import { JsonLocator, locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
 import { checkRecord, effectiveKind, KIND_KEY, RECORD_KINDS, recordKind, type RecordKind } from './recordRules';
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
 import { severityOf, type RuleCode } from './rules';
@@ -19,9 +19,14 @@ export interface KindTally {
 export interface PendingValue {
   startLine: number;
   startColShift: number;
+  /** The value's lines so far, kept for a replay if it turns out to be a truncated line; capped at MAX_REPLAY_LINES. */
   lines: string[];
+  lineCount: number;
   state: ScanState;
 }
+
+/** Past this many lines an open value is surely pretty-printed, not a truncated line: stop keeping its lines. */
+const MAX_REPLAY_LINES = 1000;
 
 /** Batch requests in line order, columnar so a million of them stay cheap to clone between threads. */
 export interface BatchEntries {
@@ -97,6 +102,7 @@ export class ChunkValidator implements RecordReporter {
   private currentText = '';
   private currentLine = 0;
   private currentShift = 0;
+  private locator: JsonLocator | null = null;
 
   constructor(private readonly options: ChunkOptions) {
     this.lineNo = options.lineOffset;
@@ -145,7 +151,8 @@ export class ChunkValidator implements RecordReporter {
       this.checkLine(text, lineNo, shift, true);
       return;
     }
-    pending.lines.push(text);
+    if (pending.lines.length < MAX_REPLAY_LINES) pending.lines.push(text);
+    pending.lineCount++;
     if (!isBlank(text)) this.result.nonBlankLines++;
     const outcome = scanJson(text, pending.state);
     if (outcome.status === 'incomplete') {
@@ -175,6 +182,11 @@ export class ChunkValidator implements RecordReporter {
     this.pending = null;
     const first = pending.lines[0];
     const start = first.length - first.trimStart().length;
+    if (pending.lineCount > pending.lines.length) {
+      const lastLine = pending.startLine + pending.lineCount - 1;
+      this.store('json-syntax', pending.startLine, start + 1 + pending.startColShift, lastLine, 1, `This JSON value spreads over ${pending.lineCount} lines and is never completed`, 'Each record must be one complete JSON object on its own line');
+      return;
+    }
     this.store('json-syntax', pending.startLine, start + 1 + pending.startColShift, pending.startLine, first.length + 1 + pending.startColShift, 'The line ends before the JSON value is complete (truncated line?)', 'Each record must be one complete JSON object on its own line');
     for (let k = 1; k < pending.lines.length; k++) {
       // These were counted as non-blank when absorbed; checkLine counts again.
@@ -195,7 +207,7 @@ export class ChunkValidator implements RecordReporter {
     } catch (error) {
       const outcome = scanJson(text);
       if (outcome.status === 'incomplete' && mayOpenValue && outcome.state.stack.length > 0) {
-        this.pending = { startLine: lineNo, startColShift: shift, lines: [text], state: outcome.state };
+        this.pending = { startLine: lineNo, startColShift: shift, lines: [text], lineCount: 1, state: outcome.state };
         return;
       }
       if (outcome.status === 'complete') {
@@ -211,6 +223,7 @@ export class ChunkValidator implements RecordReporter {
     this.currentText = text;
     this.currentLine = lineNo;
     this.currentShift = shift;
+    this.locator = null;
     if (!isPlainObject(value)) {
       this.report('record-not-object', [], 'value', `Each line must be a JSON object, not ${Array.isArray(value) ? 'a list' : typeof value === 'string' ? 'a string' : String(value)}`);
       return;
@@ -228,7 +241,7 @@ export class ChunkValidator implements RecordReporter {
     tally.count++;
     if (tally.first !== null) return;
     const key = kind === 'instruct' && !Object.prototype.hasOwnProperty.call(record, 'messages') ? 'interactions' : KIND_KEY[kind];
-    const found = locate(this.currentText, [key]) ?? locate(this.currentText, []);
+    const found = this.locate([key]) ?? this.locate([]);
     const start = found?.keyStart ?? 0;
     const end = found?.keyEnd ?? this.currentText.length;
     tally.first = { line: this.currentLine, column: start + 1 + this.currentShift, endColumn: end + 1 + this.currentShift };
@@ -247,7 +260,7 @@ export class ChunkValidator implements RecordReporter {
         }
       }
       if (start < 0) {
-        const found = locate(text, ['custom_id']);
+        const found = this.locate(['custom_id']);
         if (found) {
           start = found.valueStart;
           end = found.valueEnd;
@@ -265,6 +278,12 @@ export class ChunkValidator implements RecordReporter {
     batch.endColumns.push(end + 1 + shift);
   }
 
+  /** Looks a path up in the current line, sharing the work between the diagnostics of one line. */
+  private locate(path: readonly PathSegment[]): ReturnType<typeof locate> {
+    this.locator ??= new JsonLocator(this.currentText);
+    return this.locator.locate(path);
+  }
+
   report(code: RuleCode, path: readonly PathSegment[], part: Part, message: string, hint?: string): void {
     if (!this.count(code)) return;
     const text = this.currentText;
@@ -272,7 +291,7 @@ export class ChunkValidator implements RecordReporter {
     let end = text.length;
     // A missing member is shown on the nearest enclosing value that exists.
     for (let depth = path.length; depth >= 0; depth--) {
-      const found = locate(text, depth === path.length ? path : path.slice(0, depth));
+      const found = this.locate(depth === path.length ? path : path.slice(0, depth));
       if (!found) continue;
       const useKey = depth === path.length && part === 'key' && typeof path[path.length - 1] === 'string';
       start = useKey ? found.keyStart : found.valueStart;

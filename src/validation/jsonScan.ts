@@ -100,7 +100,9 @@ function scanNumber(text: string, start: number): number {
  * Tokens never span lines in JSON, so a state between lines needs only the container stack and what comes next.
  */
 export function scanJson(text: string, from?: ScanState): ScanOutcome {
-  const stack = from ? from.stack.slice() : [];
+  // The caller hands over `from` (it is not used again), so the stack is extended in place:
+  // copying it per line would make a deep value spread over many lines quadratic.
+  const stack = from ? from.stack : [];
   let expect = from ? from.expect : E_VALUE;
   const n = text.length;
   const errorBox = { message: '' };
@@ -290,20 +292,49 @@ function keyEquals(text: string, start: number, end: number, key: string): boole
 }
 
 /**
- * Finds the member at `path` (the last one when a key repeats, as JSON.parse keeps the last).
- * For a numeric last segment the key range is the element's own range. Null when absent.
+ * Finds members of one line's JSON value by path. Lookups are memoized per path prefix and list
+ * elements are found from a cursor, so many diagnostics on one long line (a 100 MB record with a
+ * problem in every message) cost about one pass over the line, not one pass per diagnostic.
  */
-export function locate(text: string, path: readonly PathSegment[]): Located | null {
-  let start = skipWs(text, 0);
-  let end = skipValue(text, start);
-  if (end < 0) return null;
-  let found: Located = { keyStart: start, keyEnd: end, valueStart: start, valueEnd: end };
-  for (const segment of path) {
-    const open = text.charCodeAt(start);
-    let next: Located | null = null;
-    let i = skipWs(text, start + 1);
+export class JsonLocator {
+  private readonly memo = new Map<string, Located | null>();
+  /** List start offset -> the last element found in it (index and start offset). */
+  private readonly cursors = new Map<number, { index: number; start: number }>();
+
+  constructor(private readonly text: string) {}
+
+  /** The member at `path` (the last one when a key repeats, as JSON.parse keeps the last); for a list index the key range is the element's. Null when absent. */
+  locate(path: readonly PathSegment[]): Located | null {
+    let depth = path.length;
+    let found: Located | null | undefined;
+    for (; depth > 0; depth--) {
+      found = this.memo.get(memoKey(path, depth));
+      if (found !== undefined) break;
+    }
+    if (found === null) return null;
+    if (depth === 0) {
+      found = this.memo.get('');
+      if (found === undefined) {
+        const start = skipWs(this.text, 0);
+        const end = skipValue(this.text, start);
+        found = end < 0 ? null : { keyStart: start, keyEnd: end, valueStart: start, valueEnd: end };
+        this.memo.set('', found);
+      }
+    }
+    for (; depth < path.length && found; depth++) {
+      found = this.child(found as Located, path[depth]);
+      this.memo.set(memoKey(path, depth + 1), found);
+    }
+    return found ?? null;
+  }
+
+  private child(parent: Located, segment: PathSegment): Located | null {
+    const text = this.text;
+    const end = parent.valueEnd;
+    let i = skipWs(text, parent.valueStart + 1);
     if (typeof segment === 'string') {
-      if (open !== 123) return null;
+      if (text.charCodeAt(parent.valueStart) !== 123) return null;
+      let next: Located | null = null;
       while (i < end && text.charCodeAt(i) === 34) {
         const keyEnd = skipString(text, i);
         if (keyEnd < 0) return null;
@@ -315,26 +346,41 @@ export function locate(text: string, path: readonly PathSegment[]): Located | nu
         if (text.charCodeAt(i) !== 44) break;
         i = skipWs(text, i + 1);
       }
-    } else {
-      if (open !== 91) return null;
-      let index = 0;
-      while (i < end && text.charCodeAt(i) !== 93) {
-        const valueEnd = skipValue(text, i);
-        if (valueEnd < 0) return null;
-        if (index === segment) {
-          next = { keyStart: i, keyEnd: valueEnd, valueStart: i, valueEnd };
-          break;
-        }
-        index++;
-        i = skipWs(text, valueEnd);
-        if (text.charCodeAt(i) !== 44) break;
-        i = skipWs(text, i + 1);
-      }
+      return next;
     }
-    if (!next) return null;
-    found = next;
-    start = next.valueStart;
-    end = next.valueEnd;
+    if (text.charCodeAt(parent.valueStart) !== 91) return null;
+    let index = 0;
+    const cursor = this.cursors.get(parent.valueStart);
+    if (cursor && cursor.index <= segment) {
+      index = cursor.index;
+      i = cursor.start;
+    }
+    while (i < end && text.charCodeAt(i) !== 93) {
+      const valueEnd = skipValue(text, i);
+      if (valueEnd < 0) return null;
+      if (index === segment) {
+        this.cursors.set(parent.valueStart, { index, start: i });
+        return { keyStart: i, keyEnd: valueEnd, valueStart: i, valueEnd };
+      }
+      index++;
+      i = skipWs(text, valueEnd);
+      if (text.charCodeAt(i) !== 44) break;
+      i = skipWs(text, i + 1);
+    }
+    return null;
   }
-  return found;
+}
+
+function memoKey(path: readonly PathSegment[], depth: number): string {
+  let key = '';
+  for (let k = 0; k < depth; k++) {
+    const segment = path[k];
+    key += typeof segment === 'number' ? `\u0001${segment}` : `\u0002${segment}`;
+  }
+  return key;
+}
+
+/** One-off lookup; see JsonLocator. */
+export function locate(text: string, path: readonly PathSegment[]): Located | null {
+  return new JsonLocator(text).locate(path);
 }

@@ -47,7 +47,13 @@ export async function startCodeServer(
     sandbox.workspaceDir,
   ];
   const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env, XDG_DATA_HOME: path.join(sandbox.root, 'xdg-data') },
+    env: {
+      ...process.env,
+      ...options.env,
+      XDG_DATA_HOME: path.join(sandbox.root, 'xdg-data'),
+      // A gallery without a service URL turns extension gallery look-ups (open-vsx.org) off.
+      EXTENSIONS_GALLERY: '{}',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

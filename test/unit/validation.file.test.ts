@@ -205,6 +205,25 @@ describe('validation: limits', () => {
     assert.deepEqual(badDeep.diagnostics.map((d) => [d.code, d.column]), [['json-syntax', depth + 1]]);
   });
 
+  it('many problems on one long line each point at their own value', () => {
+    const messages = Array.from({ length: 5000 }, (_, k) => ({ role: k % 2 === 0 ? 'user' : 'robot', content: `m${k}` }));
+    const line = JSON.stringify({ messages });
+    const result = validateText(line, { maxDiagnostics: 10_000 });
+    const expected: number[] = [];
+    for (let at = line.indexOf('"robot"'); at >= 0; at = line.indexOf('"robot"', at + 1)) expected.push(at + 1);
+    assert.equal(expected.length, 2500);
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.column, d.endColumn - d.column]), expected.map((column) => ['role-invalid', column, '"robot"'.length]));
+  });
+
+  it('an open value spread over many indented lines is one error, found in linear time', () => {
+    const lines = 50_000;
+    const text = `{"messages": [\n${'  [\n'.repeat(lines)}{"text":"next record"}\n`;
+    const result = validateText(text);
+    assert.deepEqual(result.diagnostics.map((d) => [d.code, d.line, d.endLine]), [['json-syntax', 1, lines + 1]]);
+    assert.equal(result.summary.errors, 1);
+    assert.equal(result.summary.records, 1);
+  });
+
   it('survives binary junk: every line is accounted for, main thread and workers agree', async () => {
     const random = seededRandom(42);
     const bytes = Buffer.alloc(3 * 1024 * 1024);

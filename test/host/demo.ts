@@ -27,16 +27,7 @@ async function main(): Promise<void> {
   console.log('Starting the Files API emulator (demo data) and code-server...');
   const session = await startHostSession({ label: 'mistral-files-demo', seed: 'demo', codeServerPort: args.port, emulatorPort: args.emulatorPort });
 
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping code-server and the emulator...`);
-    void session.close().then(() => process.exit(0));
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
-
+  // Ctrl-C: the session's signal handler stops code-server and the emulator and deletes the sandbox.
   const lines = [
     '',
     'Mistral Files demo is running.',

@@ -54,6 +54,25 @@ export interface TestEnvironment {
   close(options?: { keepSandbox?: boolean }): Promise<void>;
 }
 
+type Closer = () => Promise<void>;
+const openClosers = new Set<Closer>();
+let signalsHandled = false;
+
+/** Ctrl-C or a CI timeout (SIGTERM) still stops code-server and the emulator and removes the sandbox. */
+function closeOnSignal(closer: Closer): void {
+  openClosers.add(closer);
+  if (signalsHandled) return;
+  signalsHandled = true;
+  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    process.once(signal, () => {
+      console.error(`\n${signal}: stopping the test host...`);
+      const closing = Promise.allSettled([...openClosers].map((close) => close()));
+      const deadline = new Promise((resolve) => setTimeout(resolve, 10_000));
+      void Promise.race([closing, deadline]).then(() => process.exit(code));
+    });
+  }
+}
+
 /** Sandbox + emulator + settings: everything but the VS Code host itself. */
 export async function prepareTestEnvironment(
   options: Pick<HostSessionOptions, 'label' | 'seed' | 'extraEnv' | 'emulatorPort'>,
@@ -64,16 +83,14 @@ export async function prepareTestEnvironment(
     const emulator = await startEmulator({ dataDir: sandbox.emulatorDataDir, apiKey, port: options.emulatorPort ?? 0, seed: options.seed });
     writeUserSettings(sandbox.userDataDir, emulator.url);
     const env = { ...sessionEnvironment(emulator, apiKey, sandbox), ...options.extraEnv };
-    return {
-      sandbox,
-      emulator,
-      apiKey,
-      env,
-      close: async ({ keepSandbox = false } = {}) => {
-        await emulator.close().catch(() => undefined);
-        if (!keepSandbox) sandbox.remove();
-      },
+    const close = async ({ keepSandbox = false } = {}) => {
+      openClosers.delete(closeForSignal);
+      await emulator.close().catch(() => undefined);
+      if (!keepSandbox) sandbox.remove();
     };
+    const closeForSignal = () => close();
+    closeOnSignal(closeForSignal);
+    return { sandbox, emulator, apiKey, env, close };
   } catch (error) {
     sandbox.remove();
     throw error;
@@ -94,12 +111,15 @@ export async function startHostSession(options: HostSessionOptions): Promise<Hos
       extensionDevelopmentPath: REPO_ROOT,
       extensionTestsPath: options.extensionTestsPath,
     });
+    const closeCodeServer = () => codeServer.close().catch(() => undefined);
+    closeOnSignal(closeCodeServer);
     return {
       ...environment,
       codeServer,
       url,
       close: async (closeOptions) => {
-        await codeServer.close().catch(() => undefined);
+        openClosers.delete(closeCodeServer);
+        await closeCodeServer();
         await environment.close(closeOptions);
       },
     };

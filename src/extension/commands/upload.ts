@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isAbortError } from '../../api/errors';
+import { MistralApiError, isAbortError } from '../../api/errors';
 import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../api/types';
 import { formatBytes } from '../../util/format';
 import type { ExtensionDeps } from '../deps';
@@ -247,8 +247,7 @@ async function uploadAll(
       } catch (err) {
         if (signal.aborted) break;
         outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${reasonOf(err)}` });
-        deps.log.error(`Upload of ${upload.name} failed: ${err instanceof Error ? err.message : String(err)}`);
-        if (uploads.length === 1) throw err;
+        deps.log.error(`Upload of ${upload.name} failed: ${err instanceof MistralApiError ? err.describe() : reasonOf(err)}`);
       }
       doneBytes += upload.size;
     }
@@ -272,6 +271,13 @@ function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
     );
     return;
   }
+  const showLogOnChoice = (answer: string | undefined): void => {
+    if (answer === showLog) deps.log.show(true);
+  };
+  if (failed.length === 1 && uploaded.length === 0 && !cancelled) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Upload failed: {0}', failed[0].error), showLog).then(showLogOnChoice);
+    return;
+  }
   const parts: string[] = [];
   if (uploaded.length > 0) parts.push(vscode.l10n.t('Uploaded {0}.', listNames(uploaded.map((f) => f.filename))));
   if (failed.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failed.map((f) => f.error).join('; ')));
@@ -279,9 +285,7 @@ function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
   if (parts.length === 0) return;
   const message = parts.join(' ');
   if (failed.length > 0) {
-    void vscode.window.showErrorMessage(message, showLog).then((answer) => {
-      if (answer === showLog) deps.log.show(true);
-    });
+    void vscode.window.showErrorMessage(message, showLog).then(showLogOnChoice);
   } else {
     void vscode.window.showInformationMessage(message);
   }

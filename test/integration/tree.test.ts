@@ -14,7 +14,7 @@ import type { FileNode, GroupNode, TreeNode } from '../../src/extension/views/tr
 import { startEmulator } from '../emulator/server';
 import { childrenOf, closedPort, coreDeps, labelOf, withSetting } from './coreSupport';
 import {
-  addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile,
+  acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile,
 } from './fileCommandsSupport';
 
 describe('Files tree', function () {
@@ -111,6 +111,19 @@ describe('Files tree', function () {
     children = await childrenOf(deps, 'fine-tune');
     assert.ok(children.filter((n) => n.kind === 'file').length >= 5, 'all files are back');
     await vscode.commands.executeCommand('mistral.filter', { search: tag });
+  });
+
+  it('asks for the filter step by step, starting from the current one', async () => {
+    await vscode.commands.executeCommand('mistral.filter', { search: tag, sampleTypes: ['batch_request'] });
+    try {
+      // Accepting every step unchanged (Enter, Enter, Enter) must keep the filter as it was.
+      await acceptQuickPicksUntilDone(vscode.commands.executeCommand('mistral.filter'));
+      assert.deepEqual(deps.filter.value, { search: tag, sampleTypes: ['batch_request'], sources: undefined });
+      const counts = ((await deps.tree.getChildren()) as GroupNode[]).map((g) => deps.tree.getTreeItem(g).description);
+      assert.deepEqual(counts, ['0 files', '1 file', '0 files', '0 files']);
+    } finally {
+      await vscode.commands.executeCommand('mistral.filter', { search: tag });
+    }
   });
 
   it('reveals and selects a file, loading its page first', async () => {

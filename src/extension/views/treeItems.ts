@@ -69,7 +69,9 @@ function countText(group: PurposeGroup): string {
 }
 
 export function groupTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
-  const item = new vscode.TreeItem(purposeLabel(purpose), vscode.TreeItemCollapsibleState.Collapsed);
+  // Groups with files open on first sight (their first page is loaded anyway); VS Code remembers the user's choice.
+  const state = group && group.files.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  const item = new vscode.TreeItem(purposeLabel(purpose), state);
   item.id = `group:${purpose}`;
   item.description = group ? countText(group) : undefined;
   item.tooltip = purposeTooltip(purpose);

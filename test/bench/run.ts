@@ -1,0 +1,62 @@
+/**
+ * `npm run bench`: every section measured in this one run, printed as one table. Never part of `npm test`.
+ * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation runs one section.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { peakRssMethod } from './measure';
+import { runTransferBench } from './transfer';
+import type { BenchRow } from './types';
+
+type Section = { name: string; run: () => Promise<BenchRow[]> };
+
+/** The validation section lands separately; the bench works with or without it. */
+function optionalValidationSection(): Section | undefined {
+  const compiled = path.join(__dirname, 'validation.js');
+  if (!fs.existsSync(compiled)) return undefined;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when present
+  const loaded = require(compiled) as { runValidationBench?: () => Promise<BenchRow[]> };
+  return loaded.runValidationBench ? { name: 'validation', run: loaded.runValidationBench } : undefined;
+}
+
+function renderTable(rows: BenchRow[]): string {
+  const header = ['section', 'contender', 'operation', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'note'];
+  const cells = rows.map((row) => [
+    row.section,
+    row.contender,
+    row.operation,
+    row.megabytes.toFixed(0),
+    row.seconds.toFixed(2),
+    row.seconds > 0 ? (row.megabytes / row.seconds).toFixed(1) : '-',
+    Number.isFinite(row.peakRssMb) ? row.peakRssMb.toFixed(1) : 'n/a',
+    row.note ?? '',
+  ]);
+  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
+  const numeric = new Set([3, 4, 5, 6]);
+  const format = (line: string[]): string =>
+    line.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ').trimEnd();
+  return [format(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...cells.map(format)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  const sections: Section[] = [{ name: 'transfer', run: runTransferBench }];
+  const validation = optionalValidationSection();
+  if (validation) sections.push(validation);
+  else process.stderr.write('validation section not present yet (test/bench/validation.ts); skipped\n');
+  const rows: BenchRow[] = [];
+  for (const section of sections) {
+    if (only && only !== section.name) continue;
+    process.stderr.write(`running ${section.name}…\n`);
+    rows.push(...(await section.run()));
+  }
+  process.stdout.write(`${renderTable(rows)}\n\n`);
+  process.stdout.write(`Peak RSS: each contender's own process, measured with ${peakRssMethod()}. Wall time includes process start-up.\n`);
+  process.stdout.write(`Machine: ${process.platform} ${process.arch}, Node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg().map((n: number) => n.toFixed(1)).join(' ')}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,150 @@
+/**
+ * Transfer section of `npm run bench`: a generated 256 MB JSONL file uploaded to and downloaded from the emulator by
+ * our CLI, the official SDK and curl, each in its own process, interleaved, in one run. Wall time includes process
+ * start-up for everyone; peak RSS is each child's own.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startEmulator } from '../emulator/server';
+import { measure, type Measurement } from './measure';
+import type { BenchRow } from './types';
+
+const SECTION = 'transfer 256 MB';
+const FILE_BYTES = 256 * 1024 * 1024;
+const MEGABYTES = FILE_BYTES / (1024 * 1024);
+const BENCH_KEY = 'bench-key-not-a-secret';
+const ROOT = path.resolve(__dirname, '../../..');
+
+/** Realistic fine-tuning lines, varied so nothing compresses or deduplicates trivially. */
+async function generateJsonl(filePath: string, bytes: number): Promise<void> {
+  const out = fs.createWriteStream(filePath);
+  const words = ['refund', 'invoice', 'delivery', 'password', 'upgrade', 'latency', 'Paris', 'order', 'ticket', 'account', 'thanks', 'weekend'];
+  let written = 0;
+  let line = 0;
+  while (written < bytes) {
+    const parts: string[] = [];
+    for (let i = 0; i < 2000; i++, line++) {
+      const question = Array.from({ length: 12 }, (_, k) => words[(line * 7 + k * 13) % words.length]).join(' ');
+      parts.push(`{"messages":[{"role":"user","content":"#${line} ${question}?"},{"role":"assistant","content":"Answer ${line}: ${question.split(' ').reverse().join(' ')}."}]}\n`);
+    }
+    let block = Buffer.from(parts.join(''));
+    if (written + block.length > bytes) block = block.subarray(0, bytes - written);
+    written += block.length;
+    if (!out.write(block)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+interface Contender {
+  name: string;
+  upload(file: string, remoteName: string): [string, string[]];
+  download(id: string, out: string): [string, string[]];
+  /** The uploaded file's id from the upload's stdout. */
+  idFrom(stdout: string): string;
+  note?: string;
+}
+
+function contenders(baseUrl: string, headerFile: string): Contender[] {
+  const node = process.execPath;
+  const cli = path.join(ROOT, 'dist', 'cli.js');
+  const sdk = path.join(__dirname, 'sdkRunner.js');
+  return [
+    {
+      name: 'ours (dist/cli.js)',
+      upload: (file, remote) => [node, [cli, 'upload', file, '--name', remote, '--purpose', 'fine-tune', '--json']],
+      download: (id, out) => [node, [cli, 'download', id, '--out', out, '--force', '--json']],
+      idFrom: (stdout) => (JSON.parse(stdout) as { id: string }).id,
+      note: 'download includes fsync + rename',
+    },
+    {
+      name: 'official SDK, file stream',
+      upload: (file, remote) => [node, [sdk, 'upload-stream', file, remote]],
+      download: (id, out) => [node, [sdk, 'download', id, out]],
+      idFrom: (stdout) => stdout.trim(),
+      note: 'SDK reads the whole stream into memory first',
+    },
+    {
+      name: 'official SDK, openAsBlob',
+      upload: (file, remote) => [node, [sdk, 'upload-blob', file, remote]],
+      download: (id, out) => [node, [sdk, 'download', id, out]],
+      idFrom: (stdout) => stdout.trim(),
+    },
+    {
+      name: 'curl',
+      upload: (file, remote) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-F', `file=@${file};filename=${remote}`, '-F', 'purpose=fine-tune', `${baseUrl}/v1/files`]],
+      download: (id, out) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-o', out, `${baseUrl}/v1/files/${id}/content`]],
+      idFrom: (stdout) => (JSON.parse(stdout) as { id: string }).id,
+    },
+  ];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function check(run: Measurement, what: string): Measurement {
+  if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}): ${run.stderr.trim().slice(0, 500)}`);
+  return run;
+}
+
+export async function runTransferBench(): Promise<BenchRow[]> {
+  const reps = Math.max(1, Number(process.env.BENCH_REPS ?? 3));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mistral-bench-'));
+  const emulator = await startEmulator({ dataDir: path.join(dir, 'data'), apiKey: BENCH_KEY, port: 0 });
+  try {
+    const source = path.join(dir, 'train.jsonl');
+    await generateJsonl(source, FILE_BYTES);
+    // The key goes through a header file so it never shows in `ps`.
+    const headerFile = path.join(dir, 'auth-header.txt');
+    fs.writeFileSync(headerFile, `Authorization: Bearer ${BENCH_KEY}\n`, { mode: 0o600 });
+    const env = { ...process.env, MISTRAL_API_KEY: BENCH_KEY, MISTRAL_BASE_URL: emulator.url };
+    const all = contenders(emulator.url, headerFile);
+    const results = new Map<string, { up: Measurement[]; down: Measurement[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
+    // Interleaved repetitions: a slow moment on a shared machine hits every contender alike.
+    for (let rep = 0; rep < reps; rep++) {
+      for (const [index, contender] of all.entries()) {
+        const remoteName = `bench-${index}-${rep}.jsonl`;
+        const [upCommand, upArgs] = contender.upload(source, remoteName);
+        const up = check(await measure(upCommand, upArgs, env, dir), `${contender.name} upload`);
+        const id = contender.idFrom(up.stdout);
+        const out = path.join(dir, `download-${index}.jsonl`);
+        const [downCommand, downArgs] = contender.download(id, out);
+        const down = check(await measure(downCommand, downArgs, env, dir), `${contender.name} download`);
+        if (fs.statSync(out).size !== FILE_BYTES) throw new Error(`${contender.name} downloaded ${fs.statSync(out).size} bytes`);
+        fs.rmSync(out);
+        results.get(contender.name)!.up.push(up);
+        results.get(contender.name)!.down.push(down);
+        // Keep the emulator's disk use flat across repetitions.
+        fs.rmSync(path.join(dir, 'data', 'blobs', id), { force: true });
+      }
+    }
+    const curl = results.get('curl')!;
+    const curlSeconds = { upload: median(curl.up.map((m) => m.seconds)), download: median(curl.down.map((m) => m.seconds)) };
+    const rows: BenchRow[] = [];
+    for (const contender of all) {
+      const result = results.get(contender.name)!;
+      for (const [operation, runs] of [['upload', result.up], ['download', result.down]] as const) {
+        const seconds = median(runs.map((m) => m.seconds));
+        const ratio = curlSeconds[operation] / seconds;
+        const notes = [`${ratio.toFixed(2)}x curl throughput`, `median of ${runs.length}`];
+        if (contender.note && (operation === 'upload' ? !contender.note.startsWith('download') : contender.note.startsWith('download'))) notes.push(contender.note);
+        rows.push({
+          section: SECTION,
+          contender: contender.name,
+          operation,
+          megabytes: MEGABYTES,
+          seconds,
+          peakRssMb: Math.max(...runs.map((m) => m.peakRssMb)),
+          note: notes.join('; '),
+        });
+      }
+    }
+    return rows;
+  } finally {
+    await emulator.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -133,6 +133,11 @@ describe('Files tree', function () {
       const oldest = seeded['fine-tune'][0];
       await deps.tree.reveal(oldest);
       assert.deepEqual(deps.tree.selectedFiles().map((f) => f.id), [oldest.id]);
+      // Copy File ID from the palette acts on that selection; from a multi-selection it copies one id a line.
+      assert.equal(await vscode.commands.executeCommand('mistral.copyFileId'), oldest.id);
+      assert.equal(await vscode.env.clipboard.readText(), oldest.id);
+      const two = seeded['fine-tune'].slice(1, 3);
+      assert.equal(await vscode.commands.executeCommand('mistral.copyFileId', two[0], two), `${two[0].id}\n${two[1].id}`);
     } finally {
       await restore();
     }

@@ -59,6 +59,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   private readonly disposables: vscode.Disposable[] = [];
   private problemValue: RootProblem;
   private problemDetail: string | undefined;
+  private loggedFailure: unknown;
 
   constructor(
     client: FilesApi,
@@ -183,7 +184,11 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
         }
         this.setProblem('unreachable', vscode.l10n.t('Could not load files from {0}: {1}', host, reason), classifyLoadProblem(state.error));
       }
-      this.log.warn(`Listing files failed: ${state.error instanceof MistralApiError ? state.error.describe() : reason}`);
+      // VS Code and commands may ask for the root several times per load; the failure is logged once.
+      if (this.loggedFailure !== state.error) {
+        this.loggedFailure = state.error;
+        this.log.warn(`Listing files failed: ${state.error instanceof MistralApiError ? state.error.describe() : reason}`);
+      }
       return [];
     }
     this.setProblem(undefined, undefined);

@@ -94,11 +94,16 @@ function suiteDepth(suite: Mocha.Suite | undefined): number {
 }
 
 export async function run(): Promise<void> {
-  const sender = new EventSender(process.env[TEST_ENV.reportUrl]);
-  // Mocha constructs the reporter with its runner before the first event, so nothing is missed.
-  const reporter = function RunnerReporter(runner: Mocha.Runner) {
-    attachReporter(runner, sender);
-  } as unknown as typeof Mocha.reporters.Base;
+  const reportUrl = process.env[TEST_ENV.reportUrl];
+  const sender = new EventSender(reportUrl);
+  // Mocha constructs the reporter with its runner before the first event, so nothing is missed. Without a
+  // runner (a desktop VS Code launched by hand) the spec reporter prints to the debug console instead.
+  const reporter =
+    reportUrl === undefined
+      ? Mocha.reporters.Spec
+      : (function RunnerReporter(runner: Mocha.Runner) {
+          attachReporter(runner, sender);
+        } as unknown as typeof Mocha.reporters.Base);
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter });
   const grep = process.env[TEST_ENV.grep];
   if (grep !== undefined && grep !== '') mocha.grep(grep);

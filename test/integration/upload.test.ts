@@ -171,11 +171,21 @@ describe('Upload command', function () {
     const good = writeFile(dir, `good-${tag}.jsonl`, `${instructLine(tag, 'a')}\n`);
     const missing = vscode.Uri.file(path.join(dir, `missing-${tag}.jsonl`));
     const folder = vscode.Uri.file(freshFolder('upload-folder'));
-    const outcome = await upload({ uris: [missing, good, folder], purpose: 'fine-tune' });
-    assert.deepEqual(outcome.uploaded.map((f) => f.filename), [path.basename(good.fsPath)]);
-    assert.equal(outcome.failed.length, 2);
-    assert.match(outcome.failed[0].error, /missing-.*not found/);
-    assert.match(outcome.failed[1].error, /folder/);
+    // Sparse: 513 MB on paper, no disk used; refused before a byte is read or sent.
+    const huge = vscode.Uri.file(path.join(dir, `huge-${tag}.jsonl`));
+    fs.writeFileSync(huge.fsPath, '');
+    fs.truncateSync(huge.fsPath, 513 * 1024 * 1024);
+    try {
+      const outcome = await upload({ uris: [missing, good, folder, huge], purpose: 'fine-tune' });
+      assert.deepEqual(outcome.uploaded.map((f) => f.filename), [path.basename(good.fsPath)]);
+      assert.equal(outcome.failed.length, 3);
+      assert.match(outcome.failed[0].error, /missing-.*not found/);
+      assert.match(outcome.failed[1].error, /folder/);
+      assert.match(outcome.failed[2].error, /huge-.*513 MB.*512 MB/);
+      assert.deepEqual(await remoteFilesNamed(path.basename(huge.fsPath)), []);
+    } finally {
+      fs.rmSync(huge.fsPath, { force: true });
+    }
   });
 
   it('fails cleanly on 401 and when the connection drops, leaving nothing on the server', async () => {

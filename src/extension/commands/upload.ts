@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { MistralApiError, isAbortError } from '../../api/errors';
 import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../api/types';
-import { formatBytes } from '../../util/format';
+import { formatBytes, formatMegabytes } from '../../util/format';
 import type { ExtensionDeps } from '../deps';
 import { showError } from '../errors';
 import { withCancellableProgress } from '../progress';
@@ -140,7 +140,7 @@ async function statFiles(uris: readonly vscode.Uri[], outcome: UploadOutcome): P
       const stat = await fs.stat(uri.fsPath);
       if (stat.isDirectory()) throw new Error(vscode.l10n.t('it is a folder; choose the files inside it'));
       if (stat.size > MAX_FILE_BYTES) {
-        throw new Error(vscode.l10n.t('it is {0}; the limit is {1}', formatBytes(stat.size), formatBytes(MAX_FILE_BYTES)));
+        throw new Error(vscode.l10n.t('it is {0}; the limit is {1}', formatMegabytes(stat.size), formatMegabytes(MAX_FILE_BYTES)));
       }
       files.push({ uri, name, size: stat.size });
     } catch (err) {

@@ -3,7 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { checkDestination, writeAtomically, IncompleteDownloadError } from './download';
+import { pipeline } from 'node:stream';
+import { ByteCounter, checkDestination, writeAtomically, IncompleteDownloadError } from './download';
 import { createDispatcher, resolveEndpoint, type Endpoint } from './endpoint';
 import { MistralApiError } from './errors';
 import { abortedError, invalidRequest, networkError, unexpectedResponse } from './errorMapping';
@@ -156,15 +157,12 @@ export class MistralFilesClient implements FilesApi {
     const response = await this.transport.send(this.contentSpec(fileId, options.signal));
     const size = contentLength(response.headers['content-length']);
     const body = response.body as unknown as Readable;
-    if (options.onProgress) {
-      let transferred = 0;
-      const onProgress = options.onProgress;
-      body.on('data', (chunk: Buffer) => {
-        transferred += chunk.length;
-        onProgress({ transferred, total: size });
-      });
-    }
-    return { body, size };
+    if (!options.onProgress) return { body, size };
+    // Counted in a pass-through rather than a 'data' listener, which would start the flow before the caller reads.
+    const onProgress = options.onProgress;
+    const counted = new ByteCounter((transferred) => onProgress({ transferred, total: size }));
+    pipeline(body, counted, () => undefined);
+    return { body: counted, size };
   }
 
   async readContent(fileId: string, options: DownloadOptions = {}): Promise<Uint8Array> {

@@ -95,6 +95,16 @@ describe('MistralFilesClient: downloads', function () {
     assert.equal(sleep.delays.length, 1);
   });
 
+  it('openContent with progress does not start the flow before the caller reads', async () => {
+    const seen: number[] = [];
+    const opened = await h.client().openContent(fileId, { onProgress: (p) => seen.push(p.transferred) });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const chunks: Buffer[] = [];
+    for await (const chunk of opened.body) chunks.push(chunk as Buffer);
+    assert.ok(Buffer.concat(chunks).equals(content));
+    assert.equal(seen[seen.length - 1], content.length);
+  });
+
   it('refuses a destination that is a folder or whose folder does not exist, before any request', async () => {
     const client = h.client();
     assert.match(asApiError(await rejectionOf(client.downloadToFile(fileId, h.workDir))).message, /it is a folder/);

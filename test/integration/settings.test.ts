@@ -81,6 +81,7 @@ describe('Settings', function () {
       assert.equal(deps.tree.problem, undefined, deps.tree.problemMessage);
       assert.equal((await deps.tree.getChildren()).length >= 4, true);
       assert.ok(seenPaths.length >= 5 && seenPaths.every((p) => p.startsWith('/mistral/v1/files')), seenPaths.join('\n'));
+      assert.equal(deps.tree.treeView.description, `${new URL(gatewayUrl).host}/mistral`, 'the view says which endpoint it shows');
     } finally {
       await restore();
       await close(gateway);

@@ -176,13 +176,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
       if (isKeyRejection(state.error)) {
         this.setProblem('keyRejected', vscode.l10n.t('The API key was rejected by the service ({0}). Set a valid key.', reason));
       } else {
-        let host = this.settings.baseUrl;
-        try {
-          host = new URL(host).host;
-        } catch {
-          // An unparsable base URL shows as typed; the reason says what is wrong with it.
-        }
-        this.setProblem('unreachable', vscode.l10n.t('Could not load files from {0}: {1}', host, reason), classifyLoadProblem(state.error));
+        this.setProblem('unreachable', vscode.l10n.t('Could not load files from {0}: {1}', this.endpointHost(), reason), classifyLoadProblem(state.error));
       }
       // VS Code and commands may ask for the root several times per load; the failure is logged once.
       if (this.loggedFailure !== state.error) {
@@ -192,7 +186,20 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
       return [];
     }
     this.setProblem(undefined, undefined);
+    // Which service is being browsed, unless it is the default one (EU/US endpoints, gateways, the emulator).
+    const host = this.endpointHost();
+    this.treeView.description = host === 'api.mistral.ai' ? undefined : host;
     return this.model.groups().map((group) => this.groupNode(group.purpose));
+  }
+
+  /** The base URL's host (and path prefix), as typed when it cannot be parsed. */
+  private endpointHost(): string {
+    try {
+      const url = new URL(this.settings.baseUrl);
+      return `${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return this.settings.baseUrl;
+    }
   }
 
   private groupChildren(group: PurposeGroup): TreeNode[] {

@@ -4,6 +4,8 @@
  * shifted when merged). The only state that crosses a chunk boundary is a pretty-printed value
  * still open at the end of a chunk (`carry`).
  */
+import { isUtf8 } from 'node:buffer';
+import { invalidUtf8Column } from './decode';
 import { JsonLocator, locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
 import { checkRecord, effectiveKind, KIND_KEY, RECORD_KINDS, recordKind, type RecordKind } from './recordRules';
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
@@ -112,25 +114,44 @@ export class ChunkValidator implements RecordReporter {
   }
 
   /** `text` holds whole lines separated by \n (the last one may lack its \n only at the end of the input). */
-  pushText(text: string, badUtf8: Map<number, number> | null = null): void {
+  pushText(text: string): void {
     const n = text.length;
     let pos = 0;
-    let index = 0;
     while (pos < n) {
       const newline = text.indexOf('\n', pos);
       const end = newline < 0 ? n : newline;
-      const lineEnd = end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      this.lineNo++;
-      this.result.lines++;
-      const shift = this.lineNo === 1 ? this.firstLineColShift : 0;
-      const badColumn = badUtf8?.get(index);
-      if (badColumn !== undefined) {
-        this.store('utf8-invalid', this.lineNo, badColumn + shift, this.lineNo, badColumn + shift + 1, 'The line contains bytes that are not valid UTF-8', 'Save the file as UTF-8');
-      }
-      this.acceptLine(text.slice(pos, lineEnd), this.lineNo, shift);
+      this.pushLine(text.slice(pos, end > pos && text.charCodeAt(end - 1) === 13 ? end - 1 : end), undefined);
       pos = end + 1;
-      index++;
     }
+  }
+
+  /**
+   * The same for UTF-8 bytes. Lines are decoded one by one: short strings die young, where one
+   * string per chunk would sit in the large-object space until a full GC (measured: lower peak RSS).
+   */
+  pushBytes(bytes: Uint8Array): void {
+    const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const allValid = isUtf8(buffer);
+    const n = buffer.length;
+    let pos = 0;
+    while (pos < n) {
+      const newline = buffer.indexOf(10, pos);
+      const end = newline < 0 ? n : newline;
+      const lineEnd = end > pos && buffer[end - 1] === 13 ? end - 1 : end;
+      const badColumn = allValid ? undefined : invalidUtf8Column(buffer.subarray(pos, lineEnd));
+      this.pushLine(buffer.toString('utf8', pos, lineEnd), badColumn);
+      pos = end + 1;
+    }
+  }
+
+  private pushLine(text: string, badUtf8Column: number | undefined): void {
+    this.lineNo++;
+    this.result.lines++;
+    const shift = this.lineNo === 1 ? this.firstLineColShift : 0;
+    if (badUtf8Column !== undefined) {
+      this.store('utf8-invalid', this.lineNo, badUtf8Column + shift, this.lineNo, badUtf8Column + shift + 1, 'The line contains bytes that are not valid UTF-8', 'Save the file as UTF-8');
+    }
+    this.acceptLine(text, this.lineNo, shift);
   }
 
   /** Ends the chunk. At the end of the input a still-open value is resolved; otherwise it is handed on as `carry`. */

@@ -1,6 +1,5 @@
 /** One chunk of a file, validated on its own: what a worker thread does (and the main thread when there are no workers). */
 import { ChunkValidator, type ChunkResult } from './chunk';
-import { decodeChunk } from './decode';
 import type { IntendedPurpose } from './types';
 
 export interface ChunkJob {
@@ -24,7 +23,6 @@ export interface ChunkReply {
 /** Lines are numbered from 1 within the chunk; the merger shifts them. A value left open is returned as `carry`. */
 export function runChunkJob(job: ChunkJob): ChunkReply {
   const validator = new ChunkValidator({ purpose: job.purpose, budget: job.budget, lineOffset: 0 });
-  const decoded = decodeChunk(new Uint8Array(job.buffer, job.byteOffset, job.byteLength));
-  validator.pushText(decoded.text, decoded.badUtf8);
+  validator.pushBytes(new Uint8Array(job.buffer, job.byteOffset, job.byteLength));
   return { seq: job.seq, result: validator.finish(false), buffer: job.buffer, byteOffset: job.byteOffset, byteLength: job.byteLength };
 }

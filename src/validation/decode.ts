@@ -1,11 +1,4 @@
-/** Bytes to text, finding the lines that are not valid UTF-8 (and where) without slowing the valid case. */
-import { isUtf8 } from 'node:buffer';
-
-export interface DecodedChunk {
-  text: string;
-  /** 0-based line index within the chunk -> 1-based UTF-16 column of the first invalid byte. Null when all valid. */
-  badUtf8: Map<number, number> | null;
-}
+/** Where a line stops being valid UTF-8, in the UTF-16 columns editors count. */
 
 /** Byte offset of the first invalid UTF-8 sequence in `bytes`, or -1. */
 export function firstInvalidUtf8(bytes: Uint8Array): number {
@@ -48,24 +41,9 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return -1;
 }
 
-export function decodeChunk(bytes: Uint8Array): DecodedChunk {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const text = buffer.toString('utf8');
-  if (isUtf8(buffer)) return { text, badUtf8: null };
-  const badUtf8 = new Map<number, number>();
-  let start = 0;
-  let lineIndex = 0;
-  for (;;) {
-    const newline = buffer.indexOf(10, start);
-    const end = newline < 0 ? buffer.length : newline;
-    const line = buffer.subarray(start, end);
-    if (!isUtf8(line)) {
-      const offset = Math.max(0, firstInvalidUtf8(line));
-      badUtf8.set(lineIndex, line.subarray(0, offset).toString('utf8').length + 1);
-    }
-    if (newline < 0) break;
-    start = newline + 1;
-    lineIndex++;
-  }
-  return { text, badUtf8 };
+/** 1-based UTF-16 column of the first invalid byte of a line, or undefined when the line is valid UTF-8. */
+export function invalidUtf8Column(line: Uint8Array): number | undefined {
+  const offset = firstInvalidUtf8(line);
+  if (offset < 0) return undefined;
+  return Buffer.from(line.buffer, line.byteOffset, offset).toString('utf8').length + 1;
 }

@@ -7,7 +7,6 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { ChunkValidator, type ChunkResult, type PendingValue } from './chunk';
 import type { ChunkReply } from './chunkJob';
-import { decodeChunk } from './decode';
 import { DEFAULT_MAX_DIAGNOSTICS, ResultMerger } from './merge';
 import { recordKind } from './recordRules';
 import { isPlainObject } from './report';
@@ -21,6 +20,8 @@ export { RULES, type RuleCode } from './rules';
 export const WORKER_THRESHOLD_BYTES = 8 * 1024 * 1024;
 const WORKER_CHUNK_BYTES = 1024 * 1024;
 const MAIN_THREAD_CHUNK_BYTES = 1024 * 1024;
+/** Chunks queued per worker: one being validated, one waiting, so a worker never idles between chunks. */
+const WORKER_QUEUE_DEPTH = 2;
 
 export function validateText(text: string, options: ValidationOptions = {}): ValidationResult {
   const maxDiagnostics = options.maxDiagnostics ?? DEFAULT_MAX_DIAGNOSTICS;
@@ -173,8 +174,7 @@ async function validateOnMainThread(handle: FileHandle, size: number, merger: Re
     throwIfAborted(options.signal);
     const stripped = stripBom(raw, processed === 0);
     bom ||= stripped.bom;
-    const decoded = decodeChunk(stripped.chunk);
-    validator.pushText(decoded.text, decoded.badUtf8);
+    validator.pushBytes(stripped.chunk);
     spare.push(raw.buffer as ArrayBuffer);
     processed += raw.length;
     options.onProgress?.(processed, size);
@@ -192,7 +192,7 @@ interface InFlight {
 async function validateWithWorkers(handle: FileHandle, size: number, merger: ResultMerger, options: ValidationOptions, pool: WorkerPool): Promise<boolean> {
   const queue: InFlight[] = [];
   const spare: ArrayBuffer[] = [];
-  const maxInFlight = pool.size * 2;
+  const maxInFlight = pool.size * WORKER_QUEUE_DEPTH;
   let carry: PendingValue | null = null;
   let processed = 0;
   let bom = false;
@@ -212,8 +212,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
     if (carry) {
       // A value left open by the previous chunk continues here: re-check this chunk with that state.
       const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: linesBefore, carry });
-      const decoded = decodeChunk(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength));
-      validator.pushText(decoded.text, decoded.badUtf8);
+      validator.pushBytes(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength));
       mergeResult(validator.finish(false), 0);
     } else {
       mergeResult(reply.result, linesBefore);

@@ -80,6 +80,19 @@ describe('Upload command', function () {
     for (const file of outcome.uploaded) assert.equal((await remoteFile(file.id))?.visibility, 'user');
   });
 
+  it('validates and uploads a 12 MB file byte for byte (the validator's large-file path)', async () => {
+    const tag = uniqueTag();
+    const line = instructLine(`${tag} ${'q'.repeat(300)}`, 'a'.repeat(300));
+    const uri = writeFile(dir, `large-${tag}.jsonl`, `${line}\n`.repeat(Math.ceil((12 * 1024 * 1024) / (line.length + 1))));
+    const outcome = await upload({ uris: [uri], purpose: 'fine-tune', validation: 'block' });
+    assert.deepEqual(outcome.blocked, []);
+    assert.equal(outcome.uploaded.length, 1);
+    const local = fs.readFileSync(uri.fsPath);
+    assert.equal(outcome.uploaded[0].bytes, local.length);
+    assert.ok((await remoteContent(outcome.uploaded[0].id)).equals(local));
+    assert.deepEqual(mistralDiagnostics(uri), []);
+  });
+
   it('uploads the active .jsonl editor when run from the palette, purpose suggested in the QuickPick', async () => {
     const tag = uniqueTag();
     const uri = writeFile(dir, `active-${tag}.jsonl`, `${batchLine('a', tag)}\n`);

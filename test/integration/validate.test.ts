@@ -105,6 +105,16 @@ describe('Validate command', function () {
     }
   });
 
+  it('validates a 12 MB file on disk (the large-file path), finding a problem on its last line at the exact range', async () => {
+    const line = instructLine('q'.repeat(300), 'a'.repeat(300));
+    const count = Math.ceil((12 * 1024 * 1024) / (line.length + 1));
+    const uri = writeFile(dir, 'large.jsonl', `${`${line}\n`.repeat(count)}${ROLE_LINE}\n`);
+    const [validated] = await validate({ uris: [uri] });
+    assert.equal(validated.result.summary.records, count + 1);
+    assert.equal(validated.result.summary.errors, 1);
+    assert.deepEqual(mistralDiagnostics(uri).map(({ range, code }) => ({ range, code })), [{ range: [count, 21, count, 28], code: 'role-invalid' }]);
+  });
+
   it('flags a fine-tune file without the .jsonl extension when validated for fine-tuning', async () => {
     const uri = writeFile(dir, 'train.txt', `${instructLine('q', 'a')}\n`);
     const [validated] = await validate({ uris: [uri], purpose: 'fine-tune' });

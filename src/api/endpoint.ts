@@ -1,5 +1,6 @@
 /** Base URL rules and the connection pool (proxy, TLS) every request goes through. */
-import { Agent, EnvHttpProxyAgent, ProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undiciLite';
 import { invalidRequest } from './errorMapping';
 
 export const DEFAULT_BASE_URL = 'https://api.mistral.ai';

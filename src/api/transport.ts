@@ -3,7 +3,8 @@
  * file decides whether and when to try again and turns every failure into MistralApiError.
  */
 import type { Readable } from 'node:stream';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
+import { request } from './undiciLite';
 import type { ApiLogger, RetryPolicy } from './filesApi';
 import { MistralApiError } from './errors';
 import { abortedError, httpError, invalidRequest, networkError, scrubSecret } from './errorMapping';
@@ -66,9 +67,8 @@ export class Transport {
       let failure: MistralApiError | undefined;
       let bodyStarted = false;
       try {
-        response = await request(spec.url, {
+        response = await request(this.deps.dispatcher, spec.url, {
           method: spec.method,
-          dispatcher: this.deps.dispatcher,
           headers: {
             authorization: `Bearer ${apiKey}`,
             accept: spec.accept ?? 'application/json',

@@ -80,7 +80,7 @@ describe('Upload command', function () {
     for (const file of outcome.uploaded) assert.equal((await remoteFile(file.id))?.visibility, 'user');
   });
 
-  it('validates and uploads a 12 MB file byte for byte (the validator's large-file path)', async () => {
+  it('validates and uploads a 12 MB file byte for byte (the large-file validation path)', async () => {
     const tag = uniqueTag();
     const line = instructLine(`${tag} ${'q'.repeat(300)}`, 'a'.repeat(300));
     const uri = writeFile(dir, `large-${tag}.jsonl`, `${line}\n`.repeat(Math.ceil((12 * 1024 * 1024) / (line.length + 1))));

@@ -5,6 +5,7 @@ import { SecretApiKeyStore } from './config/apiKeyStore';
 import { ReconfigurableFilesApi } from './config/clientFactory';
 import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './config/settings';
 import type { CoreDeps } from './coreDeps';
+import { watchDeletedPreviews } from './providers/openPreviews';
 import { PreviewFileSystemProvider } from './providers/previewFileSystem';
 import { FilesTreeView } from './views/filesTreeView';
 import { FilterState } from './views/filterState';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const deps: CoreDeps = { context, log, client, keyStore, settings, tree, diagnostics, filter, preview };
   context.subscriptions.push(
     registerCommands(deps),
+    watchDeletedPreviews(preview, tree.onDidChangeTreeData, (fileId) => tree.model.find(fileId) !== undefined),
     vscode.workspace.onDidChangeConfiguration((event) => {
       const connectionChanged = CONNECTION_SETTINGS.some((key) => event.affectsConfiguration(key)) && client.reconfigure();
       if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) tree.refresh();

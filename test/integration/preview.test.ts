@@ -5,6 +5,7 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import type { CoreDeps } from '../../src/extension/coreDeps';
 import { previewUri } from '../../src/extension/providers/previewUri';
 import { coreDeps } from './coreSupport';
 import { api, closeAllEditors, eventually, instructLine, seedRemoteFile, uniqueTag } from './fileCommandsSupport';
@@ -23,8 +24,10 @@ describe('Preview (mistral-file: read-only file system)', function () {
   this.timeout(60_000);
   const tag = `preview-${uniqueTag()}`;
 
+  let deps: CoreDeps;
+
   before(async () => {
-    await coreDeps();
+    deps = await coreDeps();
   });
 
   afterEach(closeAllEditors);
@@ -91,5 +94,21 @@ describe('Preview (mistral-file: read-only file system)', function () {
     const opened = (await vscode.commands.executeCommand('mistral.openFile', file)) as vscode.Uri[];
     assert.deepEqual(opened, []);
     assert.equal(vscode.window.activeTextEditor, undefined);
+  });
+
+  it('tells an open preview its file was deleted when the tree no longer lists it', async () => {
+    const file = await seedRemoteFile(`${tag}-open-then-deleted.jsonl`, `${instructLine(tag, 'soon gone')}\n`, 'fine-tune');
+    const [uri] = (await vscode.commands.executeCommand('mistral.openFile', file)) as vscode.Uri[];
+    const deletedEvents: string[] = [];
+    const subscription = deps.preview.onDidChangeFile((events) => {
+      for (const event of events) if (event.type === vscode.FileChangeType.Deleted) deletedEvents.push(event.uri.toString());
+    });
+    try {
+      const outcome = await vscode.commands.executeCommand('mistral.delete', file, { confirm: false });
+      assert.ok(outcome, 'the delete command ran');
+      await eventually('the Deleted event for the open preview', () => deletedEvents.includes(uri.toString()));
+    } finally {
+      subscription.dispose();
+    }
   });
 });

@@ -47,6 +47,23 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
     this.changed.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
   }
 
+  /**
+   * Asks the service whether these previews still exist and reports the deleted ones, so their tabs show the file
+   * as deleted instead of stale content. Only open previews are checked: a handful of retrieve calls.
+   */
+  async reportDeleted(uris: readonly vscode.Uri[]): Promise<void> {
+    for (const uri of uris) {
+      const id = fileIdOfPreviewUri(uri);
+      if (!id) continue;
+      this.stats.delete(id);
+      try {
+        await this.retrieve(id, uri);
+      } catch (err) {
+        if (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') this.notifyDeleted(uri);
+      }
+    }
+  }
+
   watch(): vscode.Disposable {
     // Remote files change only by deletion, which notifyDeleted reports; there is nothing to poll.
     return new vscode.Disposable(() => undefined);

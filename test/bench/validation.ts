@@ -1,14 +1,15 @@
 /**
  * Validation benchmark: a generated instruct file validated by ours and by a naive baseline
  * (readFileSync + split + JSON.parse of every line, no rules), each in its own child process so
- * each peak RSS is its own. Size: MF_BENCH_VALIDATION_MB (default 256).
+ * each peak RSS is its own (measured like the other sections: wall time with process start-up,
+ * peak RSS from /usr/bin/time -v). Size: MF_BENCH_VALIDATION_MB (default 256).
  * Run alone: `node out/test/bench/validation.js`.
  */
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { measure, type Measurement } from './measure';
 import type { BenchRow } from './types';
 
 interface ChildReport {
@@ -66,14 +67,10 @@ export async function generateInstructFile(path: string, megabytes: number): Pro
   return statSync(path).size;
 }
 
-async function runChild(mode: 'ours' | 'baseline', path: string): Promise<ChildReport> {
-  const child = spawn(process.execPath, [__filename, 'child', mode, path], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let output = '';
-  child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (data: string) => (output += data));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  if (code !== 0) throw new Error(`validation bench child (${mode}) exited with ${code}`);
-  return JSON.parse(output.trim().split('\n').pop() ?? '{}') as ChildReport;
+async function runChild(mode: 'ours' | 'baseline', path: string): Promise<{ measured: Measurement; report: ChildReport }> {
+  const measured = await measure(process.execPath, [__filename, 'child', mode, path], process.env, process.cwd());
+  if (measured.code !== 0) throw new Error(`validation bench child (${mode}) exited with ${measured.code}: ${measured.stderr.slice(-500)}`);
+  return { measured, report: JSON.parse(measured.stdout.trim().split('\n').pop() ?? '{}') as ChildReport };
 }
 
 export async function runValidationBench(): Promise<BenchRow[]> {
@@ -88,15 +85,15 @@ export async function runValidationBench(): Promise<BenchRow[]> {
       ['baseline', 'naive baseline'],
       ['ours', 'ours'],
     ] as const) {
-      const report = await runChild(mode, path);
+      const { measured, report } = await runChild(mode, path);
       rows.push({
         section: 'validation',
         contender,
         operation: `validate ${Math.round(size)} MB instruct JSONL`,
         megabytes: size,
-        seconds: report.seconds,
-        peakRssMb: report.maxRssKb / 1024,
-        note: `${(size / report.seconds).toFixed(1)} MB/s, ${report.records.toLocaleString('en-US')} records${mode === 'ours' ? `, ${report.errors} errors found (rules on)` : ', JSON.parse only'}`,
+        seconds: measured.seconds,
+        peakRssMb: measured.peakRssMb,
+        note: `${report.records.toLocaleString('en-US')} records, ${report.seconds.toFixed(2)} s inside the process; ${mode === 'ours' ? `every rule on, ${report.errors} errors found` : 'JSON.parse only, no rules'}`,
       });
     }
     return rows;

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MistralFile } from '../../src/api/types';
 import {
+  acceptQuickPicksUntilDone,
   activateWithKey,
   addFault,
   api,
@@ -49,6 +50,25 @@ describe('Download command', function () {
     assert.equal(path.dirname(saved.fsPath), folder);
     assert.equal(path.basename(saved.fsPath), 'CON__report__.jsonl');
     assert.equal(fs.readFileSync(saved.fsPath, 'utf8'), content);
+  });
+
+  it('offers a save dialog in the last download folder with the sanitised name, and a folder picker for several', async () => {
+    const folder = freshFolder('download-dialog');
+    // The service keeps only the base name of a multipart filename; ':' and '|' survive and must not reach the disk.
+    const first = await seedRemoteFile('q:r|s.jsonl', `${uniqueTag()}\n`);
+    // Remembered as the last download folder, so the dialogs open there.
+    await download(first, { destination: vscode.Uri.file(path.join(folder, 'seed.jsonl')) });
+
+    const saved = await acceptQuickPicksUntilDone(download(first));
+    assert.ok(saved instanceof vscode.Uri, 'the save dialog was accepted');
+    assert.equal(saved.fsPath, path.join(folder, 'q_r_s.jsonl'));
+    assert.ok(fs.readFileSync(saved.fsPath).equals(fs.readFileSync(path.join(folder, 'seed.jsonl'))));
+
+    const second = await seedRemoteFile(`two-${uniqueTag()}.jsonl`, 'two\n');
+    const many = await acceptQuickPicksUntilDone(download([first, second]));
+    assert.ok(Array.isArray(many), 'the folder picker was accepted');
+    assert.deepEqual(many.map((uri) => path.basename(uri.fsPath)), ['q_r_s (1).jsonl', second.filename]);
+    assert.ok(many.every((uri) => path.dirname(uri.fsPath) === folder));
   });
 
   it('downloads a multi-selection into a folder, adding " (n)" instead of overwriting', async () => {

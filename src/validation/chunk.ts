@@ -7,7 +7,7 @@
 import { isUtf8 } from 'node:buffer';
 import { invalidUtf8Column } from './decode';
 import { JsonLocator, locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
-import { checkRecord, effectiveKind, KIND_KEY, RECORD_KINDS, recordKind, type RecordKind } from './recordRules';
+import { checkRecord, effectiveKind, KIND_KEY, recordKind, type RecordKind } from './recordRules';
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
 import { severityOf, type RuleCode } from './rules';
 import type { Diagnostic, IntendedPurpose } from './types';
@@ -340,4 +340,3 @@ export class ChunkValidator implements RecordReporter {
   }
 }
 
-export { RECORD_KINDS };

@@ -118,17 +118,28 @@ function runNpm(args: string[], cwd: string, env: NodeJS.ProcessEnv, log: (line:
   return result.status === 0;
 }
 
-/** A lock folder so two runs started at once do not install into the same place. */
+function lockHolderIsGone(lockDir: string): boolean {
+  const pid = Number(fs.readFileSync(path.join(lockDir, 'pid'), { encoding: 'utf8', flag: 'a+' }).trim());
+  if (!Number.isInteger(pid) || pid <= 0) return Date.now() - fs.statSync(lockDir).mtimeMs > 60_000;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
+/** A lock folder so two runs started at once do not install into the same place; a dead holder's lock is taken over. */
 async function withInstallLock<T>(lockDir: string, body: () => Promise<T> | T, log: (line: string) => void): Promise<T> {
   const staleAfterMs = 20 * 60_000;
   for (let announced = false; ; ) {
     try {
       fs.mkdirSync(lockDir);
+      fs.writeFileSync(path.join(lockDir, 'pid'), String(process.pid));
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const age = Date.now() - fs.statSync(lockDir).mtimeMs;
-      if (age > staleAfterMs) {
+      if (lockHolderIsGone(lockDir) || Date.now() - fs.statSync(lockDir).mtimeMs > staleAfterMs) {
         fs.rmSync(lockDir, { recursive: true, force: true });
         continue;
       }

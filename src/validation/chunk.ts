@@ -21,14 +21,13 @@ export interface KindTally {
 export interface PendingValue {
   startLine: number;
   startColShift: number;
-  /** The value's lines so far, kept for a replay if it turns out to be a truncated line; capped at MAX_REPLAY_LINES. */
-  lines: string[];
+  /** Where the value starts on its first line, and that line's length. */
+  firstIndent: number;
+  firstLength: number;
   lineCount: number;
+  lastLength: number;
   state: ScanState;
 }
-
-/** Past this many lines an open value is surely pretty-printed, not a truncated line: stop keeping its lines. */
-const MAX_REPLAY_LINES = 1000;
 
 /** Batch requests in line order, columnar so a million of them stay cheap to clone between threads. */
 export interface BatchEntries {
@@ -164,16 +163,16 @@ export class ChunkValidator implements RecordReporter {
   private acceptLine(text: string, lineNo: number, shift: number): void {
     const pending = this.pending;
     if (!pending) {
-      this.checkLine(text, lineNo, shift, true);
+      this.checkLine(text, lineNo, shift);
       return;
     }
     if (!isContinuation(text)) {
       this.abandonPending();
-      this.checkLine(text, lineNo, shift, true);
+      this.checkLine(text, lineNo, shift);
       return;
     }
-    if (pending.lines.length < MAX_REPLAY_LINES) pending.lines.push(text);
     pending.lineCount++;
+    pending.lastLength = text.length;
     if (!isBlank(text)) this.result.nonBlankLines++;
     const outcome = scanJson(text, pending.state);
     if (outcome.status === 'incomplete') {
@@ -196,27 +195,26 @@ export class ChunkValidator implements RecordReporter {
     }
   }
 
-  /** The open value was interrupted: its first line was a truncated record, and the lines absorbed since are checked one by one. */
+  /**
+   * The open value never closed. On one line it is a truncated record; over several (indented)
+   * lines it is a pretty-printed record cut short: one error for the whole span either way,
+   * rather than one per line.
+   */
   private abandonPending(): void {
     const pending = this.pending;
     if (!pending) return;
     this.pending = null;
-    const first = pending.lines[0];
-    const start = first.length - first.trimStart().length;
-    if (pending.lineCount > pending.lines.length) {
-      const lastLine = pending.startLine + pending.lineCount - 1;
-      this.store('json-syntax', pending.startLine, start + 1 + pending.startColShift, lastLine, 1, `This JSON value spreads over ${pending.lineCount} lines and is never completed`, 'Each record must be one complete JSON object on its own line');
+    const column = pending.firstIndent + 1 + pending.startColShift;
+    const hint = 'Each record must be one complete JSON object on its own line';
+    if (pending.lineCount === 1) {
+      this.store('json-syntax', pending.startLine, column, pending.startLine, pending.firstLength + 1 + pending.startColShift, 'The line ends before the JSON value is complete (truncated line?)', hint);
       return;
     }
-    this.store('json-syntax', pending.startLine, start + 1 + pending.startColShift, pending.startLine, first.length + 1 + pending.startColShift, 'The line ends before the JSON value is complete (truncated line?)', 'Each record must be one complete JSON object on its own line');
-    for (let k = 1; k < pending.lines.length; k++) {
-      // These were counted as non-blank when absorbed; checkLine counts again.
-      if (!isBlank(pending.lines[k])) this.result.nonBlankLines--;
-      this.checkLine(pending.lines[k], pending.startLine + k, 0, false);
-    }
+    const lastLine = pending.startLine + pending.lineCount - 1;
+    this.store('json-syntax', pending.startLine, column, lastLine, pending.lastLength + 1, `This JSON value spreads over ${pending.lineCount} lines and is never completed (a pretty-printed record cut short?)`, hint);
   }
 
-  private checkLine(text: string, lineNo: number, shift: number, mayOpenValue: boolean): void {
+  private checkLine(text: string, lineNo: number, shift: number): void {
     if (isBlank(text)) {
       this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line between records', 'Remove empty lines: every line must be a record');
       return;
@@ -227,8 +225,9 @@ export class ChunkValidator implements RecordReporter {
       value = JSON.parse(text);
     } catch (error) {
       const outcome = scanJson(text);
-      if (outcome.status === 'incomplete' && mayOpenValue && outcome.state.stack.length > 0) {
-        this.pending = { startLine: lineNo, startColShift: shift, lines: [text], lineCount: 1, state: outcome.state };
+      if (outcome.status === 'incomplete' && outcome.state.stack.length > 0) {
+        const firstIndent = text.length - text.trimStart().length;
+        this.pending = { startLine: lineNo, startColShift: shift, firstIndent, firstLength: text.length, lineCount: 1, lastLength: text.length, state: outcome.state };
         return;
       }
       if (outcome.status === 'complete') {

@@ -79,6 +79,28 @@ describe('validation: worker threads vs main thread', () => {
     }
   });
 
+  it('values open across many chunks and at the end of the file: same result at every chunk size', async () => {
+    const big = JSON.stringify({ messages: Array.from({ length: 60 }, (_, k) => ({ role: k % 2 ? 'assistant' : 'user', content: `turn ${k}` })) }, null, 2);
+    const truncatedPretty = big.split('\n').slice(0, -3).join('\n');
+    const text = [conversation(1), big, conversation(2), '{"messages": [', '  {"role": "user"', conversation(3), truncatedPretty].join('\n');
+    const path = join(dir, 'open-values.jsonl');
+    writeFileSync(path, text);
+    const main = await validateFile(path, { workers: 0 });
+    const bigLines = big.split('\n').length;
+    const totalLines = text.split('\n').length;
+    // One error per value: the pretty-printed record, the two-line fragment, the pretty-printed record cut short by the end of the file.
+    assert.deepEqual(main.diagnostics.map((d) => [d.code, d.line, d.endLine]), [
+      ['pretty-printed', 2, 1 + bigLines],
+      ['json-syntax', 3 + bigLines, 4 + bigLines],
+      ['json-syntax', 6 + bigLines, totalLines],
+    ]);
+    assert.equal(main.summary.lines, totalLines);
+    for (const chunkBytes of [97, 256, 4096]) {
+      assert.deepEqual(await validateFile(path, { workers: 2, chunkBytes }), main, `chunkBytes ${chunkBytes}`);
+      assert.deepEqual(await validateFile(path, { workers: 0, chunkBytes }), main, `main thread, chunkBytes ${chunkBytes}`);
+    }
+  });
+
   it('the default cap keeps the same first problems on both paths', async () => {
     const path = join(dir, 'messy-capped.jsonl');
     writeFileSync(path, messyInstructFile(3));

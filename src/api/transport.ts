@@ -100,6 +100,10 @@ export class Transport {
         bodyStarted = attemptBody?.started() ?? false;
         failure = await this.readHttpError(response, spec, operation, apiKey);
         attemptBody?.dispose();
+        if (spec.signal?.aborted) {
+          this.logLine(spec.method, logPath, 'cancelled', started, retries);
+          throw abortedError(operation);
+        }
       }
       if (!failure) throw new Error('unreachable: neither a response nor a failure');
 

@@ -121,7 +121,12 @@ function reportSummary(validated: readonly ValidatedFile[]): void {
           validated.length,
           errors,
           warnings,
-          validated.map((v) => `${path.basename(v.uri.path)}: ${v.result.summary.errors}/${v.result.summary.warnings}`).join(', '),
+          validated
+            .filter((v) => v.result.summary.errors + v.result.summary.warnings > 0)
+            .map((v) =>
+              vscode.l10n.t('{0}: {1} error(s), {2} warning(s)', path.basename(v.uri.path), v.result.summary.errors, v.result.summary.warnings),
+            )
+            .join('; '),
         );
   const show = errors > 0 ? vscode.window.showErrorMessage : warnings > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const actions = errors + warnings > 0 ? [showProblems] : [];

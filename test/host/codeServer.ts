@@ -42,7 +42,7 @@ function ripgrepPath(): string | undefined {
 }
 
 /** Everything a run needs from the machine, each missing piece named with the command that installs it. */
-export function checkPrerequisites(options: { forInstall: boolean }): void {
+export function checkPrerequisites(options: { forInstall: boolean; needsBrowser?: boolean }): void {
   const missing: string[] = [];
   const debianPackages = new Set<string>();
   if (process.platform !== 'linux') {
@@ -50,7 +50,7 @@ export function checkPrerequisites(options: { forInstall: boolean }): void {
       'The code-server test host is set up for Linux. On another system set VSCODE_EXECUTABLE to a desktop VS Code to run the suites with @vscode/test-electron.',
     );
   }
-  if (!fs.existsSync(chromiumPath())) {
+  if (options.needsBrowser !== false && !fs.existsSync(chromiumPath())) {
     missing.push(`Chromium (looked for ${chromiumPath()}; set CHROMIUM_PATH if it lives elsewhere)`);
     debianPackages.add('chromium');
   }
@@ -163,7 +163,7 @@ export async function ensureCodeServer(log: (line: string) => void = (line) => c
   const marker = path.join(installDir, INSTALLED_MARKER);
   if (fs.existsSync(marker)) return install;
 
-  checkPrerequisites({ forInstall: true });
+  checkPrerequisites({ forInstall: true, needsBrowser: false });
   fs.mkdirSync(root, { recursive: true });
   return withInstallLock(
     `${installDir}.lock`,

@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): { port: number; emulatorPort: number } {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log('Starting the Files API emulator (demo data) and code-server...');
-  const session = await startHostSession({ label: 'mistral-files-demo', seed: 'demo', codeServerPort: args.port, emulatorPort: args.emulatorPort });
+  const session = await startHostSession({ label: 'mistral-files-demo', seed: 'demo', codeServerPort: args.port, emulatorPort: args.emulatorPort, needsBrowser: false });
 
   // Ctrl-C: the session's signal handler stops code-server and the emulator and deletes the sandbox.
   const lines = [

@@ -28,6 +28,8 @@ export interface HostSessionOptions {
   readonly codeServerPort?: number;
   readonly emulatorPort?: number;
   readonly log?: (line: string) => void;
+  /** False when a person opens the workbench in their own browser (the demo): Chromium is not needed. */
+  readonly needsBrowser?: boolean;
 }
 
 /** A key shaped like Mistral's (32 alphanumerics), fresh per run so no fixture ever holds one. */
@@ -99,7 +101,7 @@ export async function prepareTestEnvironment(
 
 export async function startHostSession(options: HostSessionOptions): Promise<HostSession> {
   const log = options.log ?? ((line: string) => console.log(line));
-  checkPrerequisites({ forInstall: false });
+  checkPrerequisites({ forInstall: false, needsBrowser: options.needsBrowser });
   const install = await ensureCodeServer(log);
   const environment = await prepareTestEnvironment(options);
   try {

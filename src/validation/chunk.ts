@@ -81,7 +81,11 @@ export function emptyChunkResult(): ChunkResult {
 }
 
 function isBlank(text: string): boolean {
-  return /^[ \t\r]*$/.test(text);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13) return false;
+  }
+  return true;
 }
 
 /** Lines inside a pretty-printed value are indented, blank, or close a bracket. */

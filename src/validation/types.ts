@@ -46,8 +46,9 @@ export interface ValidationOptions {
   purpose?: IntendedPurpose;
   /** Stop storing diagnostics after this many (still counted). Default 1000. */
   maxDiagnostics?: number;
+  /** validateFile only: rejects with an Error named 'AbortError' (validateText is synchronous). */
   signal?: AbortSignal;
-  /** Called with bytes processed so far and total bytes. */
+  /** validateFile only: called with bytes processed so far and total bytes; the last call is (total, total). */
   onProgress?: (processedBytes: number, totalBytes: number) => void;
   /** File name used for file-level checks (extension rule); validateFile passes the path. */
   fileName?: string;

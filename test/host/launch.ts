@@ -133,6 +133,9 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Keeps Chromium from writing crash reports to ~/.config/chromium.
+  '--disable-crash-reporter',
+  '--disable-breakpad',
 ];
 
 export interface OpenWorkbench {

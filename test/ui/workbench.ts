@@ -109,9 +109,18 @@ export class Workbench {
   /** Right-clicks `target` and chooses a context menu entry by its label. */
   async contextMenu(target: Locator, entry: string): Promise<void> {
     await target.click({ button: 'right' });
-    const item = this.page.locator('.context-view .monaco-menu .action-item', { hasText: new RegExp(`^${escapeRegExp(entry)}`) }).first();
+    const menu = this.page.locator('.context-view .monaco-menu');
+    const item = menu.locator('.action-item', { hasText: new RegExp(`^${escapeRegExp(entry)}`) }).first();
     await item.waitFor({ state: 'visible' });
+    await item.hover();
     await item.click();
+    // The menu ignores a click that lands while it is still opening; the hovered entry is focused, so Enter runs it.
+    try {
+      await menu.waitFor({ state: 'hidden', timeout: 2000 });
+    } catch {
+      await this.page.keyboard.press('Enter');
+      await menu.waitFor({ state: 'hidden' });
+    }
   }
 
   async contextMenuEntries(target: Locator): Promise<string[]> {

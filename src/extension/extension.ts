@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { MistralFilesClient } from '../api/client';
 import { registerCommands } from './commands/index';
 import { SecretApiKeyStore } from './config/apiKeyStore';
+import { seedDemoKey } from './config/demoKey';
 import { ReconfigurableFilesApi } from './config/clientFactory';
 import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './config/settings';
 import type { CoreDeps } from './coreDeps';
@@ -42,7 +43,9 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
     }),
   );
   // The welcome content and menus read this before the view is ever opened.
-  void keyStore.get().then((key) => vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined));
+  void seedDemoKey(process.env, settings, keyStore)
+    .then(() => keyStore.get())
+    .then((key) => vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined));
   return { deps };
 }
 

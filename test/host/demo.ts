@@ -1,8 +1,8 @@
 /**
  * `npm run demo [-- --port 8080]`: the extension under development in code-server, against the emulator
- * seeded with demo files, on loopback. Prints the URL to open and the emulator's key to paste into
- * "Set API Key": code-server keeps SecretStorage in the browser's own storage, so a key set by any other
- * browser (or by this script) would not reach the person's browser, and the key belongs nowhere else.
+ * seeded with demo files, on loopback, the key pre-set: code-server keeps SecretStorage in the visitor's
+ * browser, so the script hands the emulator's throwaway key to the extension (MISTRAL_FILES_DEMO_API_KEY), which
+ * stores it in SecretStorage on first activation (only for a loopback endpoint with no key stored yet).
  */
 import { PrerequisiteError } from './codeServer';
 import { startHostSession } from './session';
@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): { port: number; emulatorPort: number } {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   console.log('Starting the Files API emulator (demo data) and code-server...');
-  const session = await startHostSession({ label: 'mistral-files-demo', seed: 'demo', codeServerPort: args.port, emulatorPort: args.emulatorPort, needsBrowser: false });
+  const session = await startHostSession({ label: 'mistral-files-demo', seed: 'demo', codeServerPort: args.port, emulatorPort: args.emulatorPort, needsBrowser: false, presetDemoKey: true });
 
   // Ctrl-C: the session's signal handler stops code-server and the emulator and deletes the sandbox.
   const lines = [
@@ -34,8 +34,8 @@ async function main(): Promise<void> {
     '',
     `  Open:      ${session.url}`,
     `  API key:   ${session.apiKey}`,
-    '             (the emulator\'s key: in the Mistral view click "Set API Key" and paste it; it is stored',
-    "              in VS Code's secret storage, which code-server keeps in your browser)",
+    "             (the emulator's key, already stored in VS Code's secret storage when the extension first",
+    '              activates; for the CLI: MISTRAL_API_KEY)',
     `  Emulator:  ${session.emulator.url}  (MISTRAL_BASE_URL for the CLI: node dist/cli.js list)`,
     `  Workspace: ${session.sandbox.workspaceDir}`,
     '',

@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import { DEMO_KEY_VARIABLE } from '../../src/extension/config/demoKey';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { ensureCodeServer, checkPrerequisites } from './codeServer';
 import { startCodeServer, workbenchUrl, type RunningCodeServer } from './launch';
@@ -30,6 +31,8 @@ export interface HostSessionOptions {
   readonly log?: (line: string) => void;
   /** False when a person opens the workbench in their own browser (the demo): Chromium is not needed. */
   readonly needsBrowser?: boolean;
+  /** Hand the emulator's key to the extension so it stores it on first activation (the demo only). */
+  readonly presetDemoKey?: boolean;
 }
 
 /** A key shaped like Mistral's (32 alphanumerics), fresh per run so no fixture ever holds one. */
@@ -77,14 +80,15 @@ function closeOnSignal(closer: Closer): void {
 
 /** Sandbox + emulator + settings: everything but the VS Code host itself. */
 export async function prepareTestEnvironment(
-  options: Pick<HostSessionOptions, 'label' | 'seed' | 'extraEnv' | 'emulatorPort'>,
+  options: Pick<HostSessionOptions, 'label' | 'seed' | 'extraEnv' | 'emulatorPort' | 'presetDemoKey'>,
 ): Promise<TestEnvironment> {
   const sandbox = createSandbox(options.label);
   try {
     const apiKey = randomApiKey();
     const emulator = await startEmulator({ dataDir: sandbox.emulatorDataDir, apiKey, port: options.emulatorPort ?? 0, seed: options.seed });
     writeUserSettings(sandbox.userDataDir, emulator.url);
-    const env = { ...sessionEnvironment(emulator, apiKey, sandbox), ...options.extraEnv };
+    const demoKey: Record<string, string> = options.presetDemoKey ? { [DEMO_KEY_VARIABLE]: apiKey } : {};
+    const env = { ...sessionEnvironment(emulator, apiKey, sandbox), ...demoKey, ...options.extraEnv };
     const close = async ({ keepSandbox = false } = {}) => {
       openClosers.delete(closeForSignal);
       await emulator.close().catch(() => undefined);

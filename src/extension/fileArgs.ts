@@ -1,5 +1,4 @@
-import type { CallOptions, MistralFile } from '../api/types';
-import type { ExtensionDeps } from './deps';
+import type { MistralFile } from '../api/types';
 
 /** True for anything shaped like a Files API file object. */
 export function isMistralFile(value: unknown): value is MistralFile {
@@ -22,32 +21,24 @@ export function fileOrIdFromArg(arg: unknown): MistralFile | string | undefined 
 }
 
 /**
- * The files a command acts on. VS Code calls tree-item commands with (clicked, selected[]): when the clicked node is
- * part of a multi-selection the whole selection applies, as in the Explorer. Other extensions and tests may pass a
- * file id, a MistralFile, a tree node, or an array of those. With no argument (palette), the tree's selection applies.
- * Ids are looked up with `retrieve`, so a wrong id rejects with the API's "not found" error.
+ * Files or bare ids from tree-command arguments, without a network call: (clicked, selected[]) applies the whole
+ * selection when the clicked node is part of it, as the Explorer does. Empty when nothing usable was passed.
  */
-export async function resolveFileArgs(
-  deps: Pick<ExtensionDeps, 'client' | 'tree'>,
-  first?: unknown,
-  second?: unknown,
-  options?: CallOptions,
-): Promise<MistralFile[]> {
+export function filesOrIdsFromArgs(first: unknown, second: unknown): Array<MistralFile | string> {
   let args: unknown[];
   if (Array.isArray(second) && second.length > 0 && (first === undefined || second.includes(first))) args = second;
   else if (Array.isArray(first)) args = first;
   else if (first !== undefined && first !== null) args = [first];
-  else return deps.tree.selectedFiles();
-
-  const resolved: MistralFile[] = [];
+  else return [];
   const seen = new Set<string>();
+  const out: Array<MistralFile | string> = [];
   for (const arg of args) {
     const fileOrId = fileOrIdFromArg(arg);
     if (fileOrId === undefined) continue;
     const id = typeof fileOrId === 'string' ? fileOrId : fileOrId.id;
     if (seen.has(id)) continue;
     seen.add(id);
-    resolved.push(typeof fileOrId === 'string' ? await deps.client.retrieve(fileOrId, options) : fileOrId);
+    out.push(fileOrId);
   }
-  return resolved;
+  return out;
 }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import type { MistralFile } from '../../../api/types';
 import { MistralApiError } from '../../../api/errors';
-import { fileOrIdFromArg, isMistralFile } from '../../fileArgs';
+import { isMistralFile } from '../../fileArgs';
+
+export { filesOrIdsFromArgs } from '../../fileArgs';
 
 /**
  * A plain options object passed by tests or other extensions, as opposed to a Uri, a tree node, a MistralFile or
@@ -40,29 +42,6 @@ export function dedupeUris(uris: readonly vscode.Uri[]): vscode.Uri[] {
     seen.add(key);
     return true;
   });
-}
-
-/**
- * Files or bare ids from tree-command arguments, without a network call: (clicked, selected[]) applies the whole
- * selection when the clicked node is part of it, as the Explorer does. Empty when nothing usable was passed.
- */
-export function filesOrIdsFromArgs(first: unknown, second: unknown): Array<MistralFile | string> {
-  let args: unknown[];
-  if (Array.isArray(second) && second.length > 0 && (first === undefined || second.includes(first))) args = second;
-  else if (Array.isArray(first)) args = first;
-  else if (first !== undefined && first !== null) args = [first];
-  else return [];
-  const seen = new Set<string>();
-  const out: Array<MistralFile | string> = [];
-  for (const arg of args) {
-    const fileOrId = fileOrIdFromArg(arg);
-    if (fileOrId === undefined) continue;
-    const id = typeof fileOrId === 'string' ? fileOrId : fileOrId.id;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(fileOrId);
-  }
-  return out;
 }
 
 export function idOf(file: MistralFile | string): string {

@@ -35,6 +35,12 @@ async function main(): Promise<void> {
   const entries = vsixEntries(vsix);
   for (const required of REQUIRED_ENTRIES) if (!entries.includes(required)) problems.push(`missing ${required}`);
   for (const entry of entries) if (FORBIDDEN_ENTRY.test(entry)) problems.push(`should not ship ${entry}`);
+  // README images stay relative (there is no public repository to rewrite them to): each must ship, or the
+  // extension's details page shows broken images.
+  const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
+  for (const [, image] of readme.matchAll(/!\[[^\]]*\]\((?!https?:)([^)\s]+)\)/g)) {
+    if (!entries.includes(`extension/${image}`)) problems.push(`README image ${image} is not in the package`);
+  }
 
   const install = await ensureCodeServer();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'mistral-files-vsix-'));

@@ -96,12 +96,16 @@ export function batchErrorJsonl(): Buffer {
 
 /** A one-page PDF with a text line, its xref offsets computed so readers accept it without repair. */
 export function invoicePdf(): Buffer {
-  const stream = 'BT /F1 18 Tf 72 720 Td (Invoice INV-2026-0142) Tj 0 -28 Td /F1 12 Tf (Acme Workspace - Business plan, 12 seats: EUR 1,188.00) Tj ET';
+  return onePagePdf('BT /F1 18 Tf 72 720 Td (Invoice INV-2026-0142) Tj 0 -28 Td /F1 12 Tf (Acme Workspace - Business plan, 12 seats: EUR 1,188.00) Tj ET');
+}
+
+/** A one-page Helvetica PDF around a content stream (latin1), with correct xref offsets. */
+export function onePagePdf(contentStream: string): Buffer {
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
     '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
     '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    `<< /Length ${contentStream.length} >>\nstream\n${contentStream}\nendstream`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
   let body = '%PDF-1.4\n';

@@ -92,15 +92,8 @@ export async function seedRemoteFile(filename: string, content: string | Buffer,
   return (await response.json()) as MistralFile;
 }
 
-export interface FaultRule {
-  method?: string;
-  path?: string;
-  count?: number;
-  status?: number;
-  retryAfterSeconds?: number;
-  delayMs?: number;
-  resetAfterBytes?: number;
-}
+import type { FaultRule } from '../emulator/faults';
+export type { FaultRule };
 
 export async function addFault(rule: FaultRule): Promise<void> {
   const response = await api('/_emulator/faults', {

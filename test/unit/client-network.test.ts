@@ -1,8 +1,8 @@
 /** Base URL rules, proxies (explicit, HTTPS_PROXY, NO_PROXY), TLS strictness, and the key never leaking. */
 import * as assert from 'node:assert/strict';
 import { MistralFilesClient } from '../../src/api/client';
-import { MistralApiError } from '../../src/api/errors';
 import {
+  asApiError,
   allTextOf,
   INSTRUCT_LINE,
   RecordingLogger,
@@ -16,10 +16,6 @@ import { selfSignedCertificate, startPrefixProxy, startScriptedServer, startTunn
 
 const REMOTE_HOST = 'files.example.test';
 
-function asApiError(err: unknown): MistralApiError {
-  assert.ok(err instanceof MistralApiError, `expected MistralApiError, got ${String(err)}`);
-  return err;
-}
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
 

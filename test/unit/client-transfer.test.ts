@@ -2,15 +2,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { MistralApiError } from '../../src/api/errors';
-import { INSTRUCT_LINE, RecordedSleep, rejectionOf, startHarness, pendingUploads, writeFile, type Harness } from './clientSupport/fixture';
+import { asApiError, INSTRUCT_LINE, RecordedSleep, rejectionOf, startHarness, pendingUploads, writeFile, type Harness } from './clientSupport/fixture';
 
 const MB = 1024 * 1024;
 
-function asApiError(err: unknown): MistralApiError {
-  assert.ok(err instanceof MistralApiError, `expected MistralApiError, got ${String(err)}`);
-  return err;
-}
 
 /** Names in `dir` other than `keep`: any temp or partial file a download left behind. */
 function strayFiles(dir: string, keep: string[]): string[] {

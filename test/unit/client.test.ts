@@ -5,9 +5,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { request } from 'undici';
 import { MistralFilesClient } from '../../src/api/client';
-import { MistralApiError } from '../../src/api/errors';
 import type { MistralFile } from '../../src/api/types';
 import {
+  asApiError,
   INSTRUCT_LINE,
   RecordedSleep,
   RecordingLogger,
@@ -19,10 +19,6 @@ import {
 } from './clientSupport/fixture';
 import { startScriptedServer } from './clientSupport/proxies';
 
-function asApiError(err: unknown): MistralApiError {
-  assert.ok(err instanceof MistralApiError, `expected MistralApiError, got ${String(err)}`);
-  return err;
-}
 
 describe('MistralFilesClient: operations', function () {
   let h: Harness;

@@ -1,8 +1,10 @@
 /** Shared set-up for the client tests: an emulator on loopback, a client with recorded waits and log lines. */
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MistralFilesClient, type ClientInternals } from '../../../src/api/client';
+import { MistralApiError } from '../../../src/api/errors';
 import type { ApiLogger, ClientConfig } from '../../../src/api/filesApi';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 
@@ -111,4 +113,10 @@ export function allTextOf(err: unknown): string {
 export function pendingUploads(dataDir: string): string[] {
   const tmp = path.join(dataDir, 'tmp');
   return fs.existsSync(tmp) ? fs.readdirSync(tmp) : [];
+}
+
+/** Narrows a rejection to the client's one error type, failing the test with what it was otherwise. */
+export function asApiError(err: unknown): MistralApiError {
+  assert.ok(err instanceof MistralApiError, `expected MistralApiError, got ${String(err)}`);
+  return err;
 }

@@ -4,7 +4,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { INSTRUCT_LINE, startHarness, TEST_KEY, writeFile, type Harness } from './clientSupport/fixture';
-import { startPrefixProxy } from './clientSupport/proxies';
+import { selfSignedCertificate, startPrefixProxy, startTunnelProxy } from './clientSupport/proxies';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -165,6 +165,26 @@ describe('CLI (dist/cli.js)', function () {
     writeFile(h.workDir, 'bad.jsonl', '{"messages":[{"role":"user","content":"Hi"}]}\n');
     assert.equal((await cli(['validate', 'ok.jsonl'])).code, 0);
     assert.equal((await cli(['validate', 'bad.jsonl'])).code, 1);
+  });
+
+  it('works through an HTTPS proxy (CONNECT tunnel) from the bundle, as it loads only part of undici', async function () {
+    const remoteHost = 'files.example.test';
+    const material = selfSignedCertificate(remoteHost);
+    if (!material) this.skip(); // openssl is needed to mint the test certificate
+    const proxy = await startTunnelProxy(h.emulator.url, material!);
+    try {
+      writeFile(h.workDir, 'train.jsonl', INSTRUCT_LINE);
+      const proxied = { MISTRAL_BASE_URL: `https://${remoteHost}`, HTTPS_PROXY: proxy.url };
+      const up = await cli(['upload', 'train.jsonl', '--insecure', '--json'], proxied);
+      assert.equal(up.code, 0, up.stderr);
+      const id = (JSON.parse(up.stdout) as { id: string }).id;
+      const down = await cli(['download', id, '--out', 'copy.jsonl', '--insecure'], proxied);
+      assert.equal(down.code, 0, down.stderr);
+      assert.equal(fs.readFileSync(path.join(h.workDir, 'copy.jsonl'), 'utf8'), INSTRUCT_LINE);
+      assert.ok(proxy.seen.includes(`CONNECT ${remoteHost}:443`), proxy.seen.join(', '));
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('Ctrl-C cancels a download cleanly: exit 130, "Cancelled", nothing left behind', async () => {

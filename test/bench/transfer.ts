@@ -2,6 +2,11 @@
  * Transfer section of `npm run bench`: a generated 256 MB JSONL file uploaded to and downloaded from the emulator by
  * our CLI, the official SDK and curl, each in its own process, interleaved, in one run. Wall time includes process
  * start-up for everyone; peak RSS is each child's own.
+ *
+ * Two kinds of reference rows sit beside them. "transfer only" rows time the transfer alone, with no process
+ * start-up: our client as the extension host runs it (warm, in-process) against curl's own `time_total` from the
+ * same curl runs. The "Node floor" rows are the fastest a bare Node process moves the bytes here (raw socket, no
+ * HTTP parser, no safety), which bounds what any Node client can reach.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -42,27 +47,38 @@ interface Contender {
   download(id: string, out: string): [string, string[]];
   /** The uploaded file's id from the upload's stdout. */
   idFrom(stdout: string): string;
-  note?: string;
+  /** The contender's own timing of the transfer alone, when it reports one. */
+  transferSecondsFrom?(stdout: string): number;
+  /** Only the transfer-only figure means anything (its wall time includes unbundled module loading). */
+  transferOnly?: boolean;
+  notes?: { upload?: string; download?: string };
 }
+
+/** curl's `-w` line comes last on stdout, after any response body. */
+const CURL_TIME = '\n%{time_total}';
+const curlBody = (stdout: string): string => stdout.slice(0, stdout.lastIndexOf('\n'));
+const curlSeconds = (stdout: string): number => Number(stdout.slice(stdout.lastIndexOf('\n') + 1));
 
 function contenders(baseUrl: string, headerFile: string): Contender[] {
   const node = process.execPath;
   const cli = path.join(ROOT, 'dist', 'cli.js');
   const sdk = path.join(__dirname, 'sdkRunner.js');
+  const inProcess = path.join(__dirname, 'inProcessRunner.js');
+  const floor = path.join(__dirname, 'nodeFloor.js');
   return [
     {
       name: 'ours (dist/cli.js)',
       upload: (file, remote) => [node, [cli, 'upload', file, '--name', remote, '--purpose', 'fine-tune', '--json']],
       download: (id, out) => [node, [cli, 'download', id, '--out', out, '--force', '--json']],
       idFrom: (stdout) => (JSON.parse(stdout) as { id: string }).id,
-      note: 'download includes fsync + rename',
+      notes: { download: 'download includes fsync + rename' },
     },
     {
       name: 'official SDK, file stream',
       upload: (file, remote) => [node, [sdk, 'upload-stream', file, remote]],
       download: (id, out) => [node, [sdk, 'download', id, out]],
       idFrom: (stdout) => stdout.trim(),
-      note: 'SDK reads the whole stream into memory first',
+      notes: { upload: 'SDK reads the whole stream into memory first' },
     },
     {
       name: 'official SDK, openAsBlob',
@@ -72,9 +88,26 @@ function contenders(baseUrl: string, headerFile: string): Contender[] {
     },
     {
       name: 'curl',
-      upload: (file, remote) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-F', `file=@${file};filename=${remote}`, '-F', 'purpose=fine-tune', `${baseUrl}/v1/files`]],
-      download: (id, out) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-o', out, `${baseUrl}/v1/files/${id}/content`]],
+      upload: (file, remote) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-F', `file=@${file};filename=${remote}`, '-F', 'purpose=fine-tune', '-w', CURL_TIME, `${baseUrl}/v1/files`]],
+      download: (id, out) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-o', out, '-w', CURL_TIME, `${baseUrl}/v1/files/${id}/content`]],
+      idFrom: (stdout) => (JSON.parse(curlBody(stdout)) as { id: string }).id,
+      transferSecondsFrom: curlSeconds,
+    },
+    {
+      name: 'ours, in-process (as in the extension host)',
+      upload: (file, remote) => [node, [inProcess, 'upload', file, remote]],
+      download: (id, out) => [node, [inProcess, 'download', id, out]],
       idFrom: (stdout) => (JSON.parse(stdout) as { id: string }).id,
+      transferSecondsFrom: (stdout) => (JSON.parse(stdout) as { seconds: number }).seconds,
+      transferOnly: true,
+      notes: { upload: 'RSS without the CLI\'s GC tuning', download: 'includes fsync + rename; RSS without the CLI\'s GC tuning' },
+    },
+    {
+      name: 'Node floor (raw socket, no HTTP parser)',
+      upload: (file, remote) => [node, [floor, 'upload', file, remote]],
+      download: (id, out) => [node, [floor, 'download', id, out]],
+      idFrom: (stdout) => stdout.trim(),
+      notes: { upload: 'not a usable client: the bound for Node here', download: 'not a usable client: the bound for Node here' },
     },
   ];
 }
@@ -103,6 +136,7 @@ export async function runTransferBench(): Promise<BenchRow[]> {
     const env = { ...process.env, MISTRAL_API_KEY: BENCH_KEY, MISTRAL_BASE_URL: emulator.url };
     const all = contenders(emulator.url, headerFile);
     const results = new Map<string, { up: Measurement[]; down: Measurement[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
+    const transfer = new Map<string, { up: number[]; down: number[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
     // Interleaved repetitions: a slow moment on a shared machine hits every contender alike.
     for (let rep = 0; rep < reps; rep++) {
       for (const [index, contender] of all.entries()) {
@@ -117,32 +151,52 @@ export async function runTransferBench(): Promise<BenchRow[]> {
         fs.rmSync(out);
         results.get(contender.name)!.up.push(up);
         results.get(contender.name)!.down.push(down);
+        if (contender.transferSecondsFrom) {
+          transfer.get(contender.name)!.up.push(contender.transferSecondsFrom(up.stdout));
+          transfer.get(contender.name)!.down.push(contender.transferSecondsFrom(down.stdout));
+        }
         // Keep the emulator's disk use flat across repetitions.
         fs.rmSync(path.join(dir, 'data', 'blobs', id), { force: true });
       }
     }
     const curl = results.get('curl')!;
-    const curlSeconds = { upload: median(curl.up.map((m) => m.seconds)), download: median(curl.down.map((m) => m.seconds)) };
+    const curlWall = { upload: median(curl.up.map((m) => m.seconds)), download: median(curl.down.map((m) => m.seconds)) };
+    const curlTransfer = { upload: median(transfer.get('curl')!.up), download: median(transfer.get('curl')!.down) };
     const rows: BenchRow[] = [];
     for (const contender of all) {
       const result = results.get(contender.name)!;
-      for (const [operation, runs] of [['upload', result.up], ['download', result.down]] as const) {
-        const seconds = median(runs.map((m) => m.seconds));
-        const ratio = curlSeconds[operation] / seconds;
-        const notes = [`${ratio.toFixed(2)}x curl throughput`, `median of ${runs.length}`];
-        if (contender.note && (operation === 'upload' ? !contender.note.startsWith('download') : contender.note.startsWith('download'))) notes.push(contender.note);
-        rows.push({
-          section: SECTION,
-          contender: contender.name,
-          operation,
-          megabytes: MEGABYTES,
-          seconds,
-          peakRssMb: Math.max(...runs.map((m) => m.peakRssMb)),
-          note: notes.join('; '),
-        });
+      const timed = transfer.get(contender.name)!;
+      for (const [operation, runs, transferRuns] of [['upload', result.up, timed.up], ['download', result.down, timed.down]] as const) {
+        const extra = contender.notes?.[operation] ? [contender.notes[operation]] : [];
+        const peakRssMb = Math.max(...runs.map((m) => m.peakRssMb));
+        if (!contender.transferOnly) {
+          const seconds = median(runs.map((m) => m.seconds));
+          rows.push({
+            section: SECTION,
+            contender: contender.name,
+            operation,
+            megabytes: MEGABYTES,
+            seconds,
+            peakRssMb,
+            note: [`${(curlWall[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${runs.length}`, ...extra].join('; '),
+          });
+        }
+        if (transferRuns.length > 0) {
+          const seconds = median(transferRuns);
+          rows.push({
+            section: `${SECTION}, transfer only`,
+            contender: contender.name,
+            operation,
+            megabytes: MEGABYTES,
+            seconds,
+            peakRssMb,
+            note: [`${(curlTransfer[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${transferRuns.length}`, 'no process start-up', ...extra].join('; '),
+          });
+        }
       }
     }
-    return rows;
+    // Wall-time rows first, then the transfer-only ones; the order of contenders is kept within each.
+    return [...rows.filter((row) => row.section === SECTION), ...rows.filter((row) => row.section !== SECTION)];
   } finally {
     await emulator.close();
     fs.rmSync(dir, { recursive: true, force: true });

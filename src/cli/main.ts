@@ -187,7 +187,7 @@ function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStrea
  *   pass costs ~35 MB of RSS and buys nothing for a transfer bound by I/O, so it is switched off before the first
  *   request compiles the module.
  * - Socket and file chunks are short-lived Buffers whose memory lives outside the JS heap; V8 only collects them
- *   after ~64 MB of such garbage. A young-generation collection every 16 MB moved keeps that slack small and costs
+ *   after ~64 MB of such garbage. A young-generation collection every 4 MB moved keeps that slack small and costs
  *   well under a millisecond each time.
  */
 function tuneMemoryForTransfers(): (transferred: number) => void {

@@ -47,8 +47,8 @@ interface Contender {
   download(id: string, out: string): [string, string[]];
   /** The uploaded file's id from the upload's stdout. */
   idFrom(stdout: string): string;
-  /** The contender's own timing of the transfer alone, when it reports one. */
-  transferSecondsFrom?(stdout: string): number;
+  /** The contender's own timings of the transfer alone, when it reports them, by label ('' for a single one). */
+  transferSecondsFrom?(stdout: string): Record<string, number>;
   /** Only the transfer-only figure means anything (its wall time includes unbundled module loading). */
   transferOnly?: boolean;
   notes?: { upload?: string; download?: string };
@@ -91,14 +91,17 @@ function contenders(baseUrl: string, headerFile: string): Contender[] {
       upload: (file, remote) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-F', `file=@${file};filename=${remote}`, '-F', 'purpose=fine-tune', '-w', CURL_TIME, `${baseUrl}/v1/files`]],
       download: (id, out) => ['curl', ['-sS', '--fail-with-body', '-H', `@${headerFile}`, '-o', out, '-w', CURL_TIME, `${baseUrl}/v1/files/${id}/content`]],
       idFrom: (stdout) => (JSON.parse(curlBody(stdout)) as { id: string }).id,
-      transferSecondsFrom: curlSeconds,
+      transferSecondsFrom: (stdout) => ({ '': curlSeconds(stdout) }),
     },
     {
-      name: 'ours, in-process (as in the extension host)',
+      name: 'ours, in-process (extension host)',
       upload: (file, remote) => [node, [inProcess, 'upload', file, remote]],
       download: (id, out) => [node, [inProcess, 'download', id, out]],
       idFrom: (stdout) => (JSON.parse(stdout) as { id: string }).id,
-      transferSecondsFrom: (stdout) => (JSON.parse(stdout) as { seconds: number }).seconds,
+      transferSecondsFrom: (stdout) => {
+        const { first, steady } = JSON.parse(stdout) as { first: number; steady: number };
+        return { 'first transfer': first, 'steady state': steady };
+      },
       transferOnly: true,
       notes: { upload: 'RSS without the CLI\'s GC tuning', download: 'includes fsync + rename; RSS without the CLI\'s GC tuning' },
     },
@@ -136,7 +139,11 @@ export async function runTransferBench(): Promise<BenchRow[]> {
     const env = { ...process.env, MISTRAL_API_KEY: BENCH_KEY, MISTRAL_BASE_URL: emulator.url };
     const all = contenders(emulator.url, headerFile);
     const results = new Map<string, { up: Measurement[]; down: Measurement[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
-    const transfer = new Map<string, { up: number[]; down: number[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
+    // contender -> operation -> label -> seconds of each repetition
+    const transfer = new Map<string, { up: Map<string, number[]>; down: Map<string, number[]> }>(all.map((c) => [c.name, { up: new Map(), down: new Map() }]));
+    const record = (into: Map<string, number[]>, figures: Record<string, number>): void => {
+      for (const [label, seconds] of Object.entries(figures)) into.set(label, [...(into.get(label) ?? []), seconds]);
+    };
     // Interleaved repetitions: a slow moment on a shared machine hits every contender alike.
     for (let rep = 0; rep < reps; rep++) {
       for (const [index, contender] of all.entries()) {
@@ -152,8 +159,8 @@ export async function runTransferBench(): Promise<BenchRow[]> {
         results.get(contender.name)!.up.push(up);
         results.get(contender.name)!.down.push(down);
         if (contender.transferSecondsFrom) {
-          transfer.get(contender.name)!.up.push(contender.transferSecondsFrom(up.stdout));
-          transfer.get(contender.name)!.down.push(contender.transferSecondsFrom(down.stdout));
+          record(transfer.get(contender.name)!.up, contender.transferSecondsFrom(up.stdout));
+          record(transfer.get(contender.name)!.down, contender.transferSecondsFrom(down.stdout));
         }
         // Keep the emulator's disk use flat across repetitions.
         fs.rmSync(path.join(dir, 'data', 'blobs', id), { force: true });
@@ -161,7 +168,7 @@ export async function runTransferBench(): Promise<BenchRow[]> {
     }
     const curl = results.get('curl')!;
     const curlWall = { upload: median(curl.up.map((m) => m.seconds)), download: median(curl.down.map((m) => m.seconds)) };
-    const curlTransfer = { upload: median(transfer.get('curl')!.up), download: median(transfer.get('curl')!.down) };
+    const curlTransfer = { upload: median(transfer.get('curl')!.up.get('')!), download: median(transfer.get('curl')!.down.get('')!) };
     const rows: BenchRow[] = [];
     for (const contender of all) {
       const result = results.get(contender.name)!;
@@ -181,16 +188,16 @@ export async function runTransferBench(): Promise<BenchRow[]> {
             note: [`${(curlWall[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${runs.length}`, ...extra].join('; '),
           });
         }
-        if (transferRuns.length > 0) {
-          const seconds = median(transferRuns);
+        for (const [label, timings] of transferRuns) {
+          const seconds = median(timings);
           rows.push({
             section: `${SECTION}, transfer only`,
-            contender: contender.name,
+            contender: label ? `${contender.name}, ${label}` : contender.name,
             operation,
             megabytes: MEGABYTES,
             seconds,
             peakRssMb,
-            note: [`${(curlTransfer[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${transferRuns.length}`, 'no process start-up', ...extra].join('; '),
+            note: [`${(curlTransfer[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${timings.length}`, 'no process start-up', ...extra].join('; '),
           });
         }
       }

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { invalidRequest } from './errorMapping';
 
-export function tempPathFor(destinationPath: string): string {
+function tempPathFor(destinationPath: string): string {
   const dir = path.dirname(destinationPath);
   return path.join(dir, `.${path.basename(destinationPath)}.${randomBytes(6).toString('hex')}.part`);
 }
@@ -74,13 +74,18 @@ export class BatchedFileWriter {
 
   /** Resolves once every queued byte is in the file; rejects with the first write error. */
   async flush(): Promise<void> {
-    while (this.inFlight || this.syncing) await (this.inFlight ?? this.syncing);
+    await this.idle();
     if (this.failure !== undefined) throw this.failure;
   }
 
   /** Waits for the file operations in flight, whatever their outcome: the handle must not be closed under them. */
   async settle(): Promise<void> {
     this.queued = [];
+    await this.idle();
+  }
+
+  /** A finished write starts the next batch or a sync, so wait until neither is left. */
+  private async idle(): Promise<void> {
     while (this.inFlight || this.syncing) await (this.inFlight ?? this.syncing);
   }
 

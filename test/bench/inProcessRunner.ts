@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { MistralFilesClient } from '../../src/api/client';
+import { median } from './measure';
 
 const WARM_UP_BYTES = 32 * 1024 * 1024;
 const RUNS = 4;
@@ -37,8 +38,7 @@ async function timed<T>(action: () => Promise<T>): Promise<[T, number]> {
 }
 
 function summary(seconds: number[]): { first: number; steady: number } {
-  const steady = seconds.slice(1).sort((a, b) => a - b);
-  return { first: seconds[0], steady: steady[Math.floor(steady.length / 2)] };
+  return { first: seconds[0], steady: median(seconds.slice(1)) };
 }
 
 async function main(): Promise<void> {

@@ -65,3 +65,9 @@ export async function measure(command: string, args: string[], env: NodeJS.Proce
   }
   return { seconds, peakRssMb: peakKb / 1024, stdout, stderr, code };
 }
+
+export function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator } from '../emulator/server';
-import { measure, type Measurement } from './measure';
+import { measure, median, type Measurement } from './measure';
 import type { BenchRow } from './types';
 
 const SECTION = 'transfer 256 MB';
@@ -115,12 +115,6 @@ function contenders(baseUrl: string, headerFile: string): Contender[] {
   ];
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
 function check(run: Measurement, what: string): Measurement {
   if (run.code !== 0) throw new Error(`${what} failed (exit ${run.code}): ${run.stderr.trim().slice(0, 500)}`);
   return run;
@@ -176,29 +170,15 @@ export async function runTransferBench(): Promise<BenchRow[]> {
       for (const [operation, runs, transferRuns] of [['upload', result.up, timed.up], ['download', result.down, timed.down]] as const) {
         const extra = contender.notes?.[operation] ? [contender.notes[operation]] : [];
         const peakRssMb = Math.max(...runs.map((m) => m.peakRssMb));
-        if (!contender.transferOnly) {
-          const seconds = median(runs.map((m) => m.seconds));
-          rows.push({
-            section: SECTION,
-            contender: contender.name,
-            operation,
-            megabytes: MEGABYTES,
-            seconds,
-            peakRssMb,
-            note: [`${(curlWall[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${runs.length}`, ...extra].join('; '),
-          });
-        }
+        const row = (section: string, name: string, seconds: number[], curlMedian: number, ...more: string[]): BenchRow => {
+          const middle = median(seconds);
+          const ratio = `${(curlMedian / middle).toFixed(2)}x curl throughput`;
+          return { section, contender: name, operation, megabytes: MEGABYTES, seconds: middle, peakRssMb, note: [ratio, `median of ${seconds.length}`, ...more, ...extra].join('; ') };
+        };
+        if (!contender.transferOnly) rows.push(row(SECTION, contender.name, runs.map((m) => m.seconds), curlWall[operation]));
         for (const [label, timings] of transferRuns) {
-          const seconds = median(timings);
-          rows.push({
-            section: `${SECTION}, transfer only`,
-            contender: label ? `${contender.name}, ${label}` : contender.name,
-            operation,
-            megabytes: MEGABYTES,
-            seconds,
-            peakRssMb,
-            note: [`${(curlTransfer[operation] / seconds).toFixed(2)}x curl throughput`, `median of ${timings.length}`, 'no process start-up', ...extra].join('; '),
-          });
+          const name = label ? `${contender.name}, ${label}` : contender.name;
+          rows.push(row(`${SECTION}, transfer only`, name, timings, curlTransfer[operation], 'no process start-up'));
         }
       }
     }

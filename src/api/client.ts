@@ -6,12 +6,11 @@ import type { Dispatcher } from 'undici';
 import { pipeline } from 'node:stream';
 import { ByteCounter, checkDestination, writeAtomically, IncompleteDownloadError } from './download';
 import { createDispatcher, resolveEndpoint, type Endpoint } from './endpoint';
-import { MistralApiError } from './errors';
-import { abortedError, invalidRequest, networkError, unexpectedResponse } from './errorMapping';
+import { abortedError, invalidRequest, unexpectedResponse } from './errorMapping';
 import type { ClientConfig, FilesApi } from './filesApi';
 import { multipartFileBody, planMultipart } from './multipart';
 import { parseDeletedFile, parseFile, parseFileList, parseRetrievedFile, parseSignedUrl, ShapeError } from './parse';
-import { abortableSleep, decideRetry, resolveRetryPolicy, type Sleep } from './retry';
+import { abortableSleep, resolveRetryPolicy, type Sleep } from './retry';
 import { Transport, resolveApiKey, type RequestSpec } from './transport';
 import {
   MAX_FILE_BYTES,
@@ -44,23 +43,15 @@ export class MistralFilesClient implements FilesApi {
   private readonly endpoint: Endpoint;
   private readonly dispatcher: Dispatcher;
   private readonly transport: Transport;
-  private readonly internals: Required<ClientInternals>;
-  private readonly config: ClientConfig;
 
   /** Throws MistralApiError (kind 'invalid-request') for a base URL or proxy that cannot be used. */
   constructor(config: ClientConfig, internals: ClientInternals = {}) {
-    this.config = config;
     this.endpoint = resolveEndpoint(config.baseUrl);
     this.dispatcher = createDispatcher({
       proxy: config.proxy?.trim() || undefined,
       strictSSL: config.strictSSL !== false,
       loopback: this.endpoint.loopback,
     });
-    this.internals = {
-      sleep: internals.sleep ?? abortableSleep,
-      random: internals.random ?? Math.random,
-      now: internals.now ?? Date.now,
-    };
     this.transport = new Transport({
       dispatcher: this.dispatcher,
       displayOrigin: this.endpoint.displayOrigin,
@@ -69,7 +60,9 @@ export class MistralFilesClient implements FilesApi {
       userAgent: config.userAgent ?? DEFAULT_USER_AGENT,
       logger: config.logger,
       getApiKey: () => resolveApiKey(config.apiKey),
-      ...this.internals,
+      sleep: internals.sleep ?? abortableSleep,
+      random: internals.random ?? Math.random,
+      now: internals.now ?? Date.now,
     });
   }
 
@@ -165,64 +158,35 @@ export class MistralFilesClient implements FilesApi {
     return { body: counted, size };
   }
 
+  /** Reads the whole content; a body broken mid-way is fetched again from the start (see Transport.exchange). */
   async readContent(fileId: string, options: DownloadOptions = {}): Promise<Uint8Array> {
-    return this.withBodyRetries(fileId, options, async (body, size, operation) => {
+    return this.transport.exchange(this.contentSpec(fileId, options.signal), async (response) => {
+      const size = contentLength(response.headers['content-length']);
       const chunks: Buffer[] = [];
       let received = 0;
-      for await (const chunk of body as AsyncIterable<Buffer>) {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
         chunks.push(chunk);
         received += chunk.length;
         options.onProgress?.({ transferred: received, total: size });
       }
-      if (size !== undefined && received !== size) {
-        throw networkError(new IncompleteDownloadError(received, size), this.endpoint.displayOrigin, operation, undefined);
-      }
+      if (size !== undefined && received !== size) throw new IncompleteDownloadError(received, size);
       return new Uint8Array(Buffer.concat(chunks, received));
     });
   }
 
+  /**
+   * Saves the content atomically. Downloads are idempotent, so a connection lost mid-body restarts the transfer
+   * from the beginning under the request's own retry budget (the service documents no Range support).
+   */
   async downloadToFile(fileId: string, destinationPath: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
-    const operation = `GET ${new URL(this.fileUrl(fileId, '/content')).pathname}`;
-    await checkDestination(destinationPath, operation);
-    return this.withBodyRetries(fileId, options, async (body, size) => {
-      const bytes = await writeAtomically(body, destinationPath, size, (count) =>
-        options.onProgress?.({ transferred: count, total: size }),
-      );
+    const spec = this.contentSpec(fileId, options.signal);
+    await checkDestination(destinationPath, `GET ${new URL(spec.url).pathname}`);
+    return this.transport.exchange(spec, async (response) => {
+      const size = contentLength(response.headers['content-length']);
+      const body = response.body as AsyncIterable<Buffer>;
+      const bytes = await writeAtomically(body, destinationPath, size, (count) => options.onProgress?.({ transferred: count, total: size }));
       return { bytes };
     });
-  }
-
-  /**
-   * Downloads are idempotent, so a connection lost mid-body restarts the transfer from the beginning under the
-   * same retry budget as any GET (the service documents no Range support).
-   */
-  private async withBodyRetries<T>(
-    fileId: string,
-    options: DownloadOptions,
-    consume: (body: Readable, size: number | undefined, operation: string) => Promise<T>,
-  ): Promise<T> {
-    const spec = this.contentSpec(fileId, options.signal);
-    const operation = `GET ${new URL(spec.url).pathname}`;
-    const policy = resolveRetryPolicy(this.config.retry);
-    const started = this.internals.now();
-    for (let restarts = 0; ; restarts++) {
-      const response = await this.transport.send(spec);
-      const size = contentLength(response.headers['content-length']);
-      try {
-        return await consume(response.body as unknown as Readable, size, operation);
-      } catch (err) {
-        response.body.destroy();
-        if (options.signal?.aborted) throw abortedError(operation);
-        const failure = err instanceof MistralApiError ? err : networkError(err, this.endpoint.displayOrigin, operation, undefined);
-        if (failure.kind !== 'network') throw failure;
-        const decision = decideRetry(policy, restarts, this.internals.now() - started, undefined, this.internals.random);
-        if (!decision.retry) throw failure;
-        this.config.logger?.debug(`${operation}: ${failure.message}; restarting the download in ${decision.delayMs} ms`);
-        await this.internals.sleep(decision.delayMs, options.signal).catch(() => {
-          throw abortedError(operation);
-        });
-      }
-    }
   }
 
   private contentSpec(fileId: string, signal: AbortSignal | undefined): RequestSpec {
@@ -244,25 +208,22 @@ export class MistralFilesClient implements FilesApi {
 
   /** Sends, reads the JSON answer and checks its shape; a body that is not what Mistral sends becomes a clear error. */
   private async json<T>(spec: RequestSpec, parse: (value: unknown) => T): Promise<T> {
-    const response = await this.transport.send(spec);
     const operation = `${spec.method} ${new URL(spec.url).pathname}`;
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (err) {
-      if (spec.signal?.aborted) throw abortedError(operation);
-      throw networkError(err, this.endpoint.displayOrigin, operation, undefined);
-    }
+    // Read inside the exchange: a body broken mid-way is a network failure under the request's retry rules.
+    const { text, status } = await this.transport.exchange(spec, async (response) => ({
+      text: await response.body.text(),
+      status: response.statusCode,
+    }));
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      throw unexpectedResponse(operation, response.statusCode, `not JSON (${describeSnippet(text)})`);
+      throw unexpectedResponse(operation, status, `not JSON (${describeSnippet(text)})`);
     }
     try {
       return parse(value);
     } catch (err) {
-      if (err instanceof ShapeError) throw unexpectedResponse(operation, response.statusCode, err.message);
+      if (err instanceof ShapeError) throw unexpectedResponse(operation, status, err.message);
       throw err;
     }
   }

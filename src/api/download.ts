@@ -7,10 +7,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { invalidRequest } from './errorMapping';
+import { MAX_NAME_BYTES, truncateToBytes } from '../util/sanitizeFilename';
 
+/** Beside the destination, and no longer than a name may be even when the destination's is at the limit. */
 function tempPathFor(destinationPath: string): string {
-  const dir = path.dirname(destinationPath);
-  return path.join(dir, `.${path.basename(destinationPath)}.${randomBytes(6).toString('hex')}.part`);
+  const suffix = `.${randomBytes(6).toString('hex')}.part`;
+  const stem = truncateToBytes(path.basename(destinationPath), MAX_NAME_BYTES - 1 - suffix.length);
+  return path.join(path.dirname(destinationPath), `.${stem}${suffix}`);
+}
+
+/** The disk, not the network, failed: final (never retried) and worded for what the user can fix. */
+function saveError(destinationPath: string, err: unknown): Error {
+  return invalidRequest(`Cannot save to ${destinationPath}: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 /** Refuses destinations that cannot work before a request is made: a folder, or a folder that does not exist. */
@@ -173,25 +181,37 @@ export async function writeAtomically(
   const tempPath = tempPathFor(destinationPath);
   // Opened (and so created) before anything can fail, so the cleanup below always finds it: a lazily opened
   // stream could create the file after a cancellation had already cleaned up. 'wx' never reuses an existing path.
-  const handle = await fs.promises.open(tempPath, 'wx', 0o644);
+  const handle = await fs.promises.open(tempPath, 'wx', 0o644).catch((err: unknown) => {
+    throw saveError(destinationPath, err);
+  });
   const writer = new BatchedFileWriter(handle, WRITE_QUEUE_LIMIT, SYNC_EVERY_BYTES);
   let renamed = false;
   try {
     let count = 0;
+    // Errors of `body` pass through as they are (the network's); the writer's become save errors.
     for await (const chunk of body) {
       count += chunk.length;
       onCount(count);
-      const full = writer.write(chunk);
+      let full: Promise<void> | undefined;
+      try {
+        full = writer.write(chunk);
+      } catch (err) {
+        throw saveError(destinationPath, err);
+      }
       if (full) await full;
     }
-    await writer.flush();
     if (expectedBytes !== undefined && count !== expectedBytes) {
       throw new IncompleteDownloadError(count, expectedBytes);
     }
-    // Data on disk before the rename publishes it: a crash must not leave an empty file under the real name.
-    await handle.sync();
-    await handle.close();
-    await fs.promises.rename(tempPath, destinationPath);
+    try {
+      await writer.flush();
+      // Data on disk before the rename publishes it: a crash must not leave an empty file under the real name.
+      await handle.sync();
+      await handle.close();
+      await fs.promises.rename(tempPath, destinationPath);
+    } catch (err) {
+      throw saveError(destinationPath, err);
+    }
     renamed = true;
     return count;
   } finally {

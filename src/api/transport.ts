@@ -53,7 +53,16 @@ export class Transport {
   constructor(private readonly deps: TransportDeps) {}
 
   /** Resolves with a 2xx response whose body the caller must consume or destroy; rejects with MistralApiError. */
-  async send(spec: RequestSpec): Promise<ResponseData> {
+  send(spec: RequestSpec): Promise<ResponseData> {
+    return this.exchange(spec, async (response) => response);
+  }
+
+  /**
+   * Sends and hands a 2xx response to `consume`, all under one retry budget: for an idempotent request, a body
+   * that breaks while `consume` reads it (a reset, a short body) is tried again from the start like any other
+   * network failure. A MistralApiError that `consume` throws is final unless it is a network one.
+   */
+  async exchange<T>(spec: RequestSpec, consume: (response: ResponseData) => Promise<T>): Promise<T> {
     const parsedUrl = new URL(spec.url);
     const logPath = spec.logQuery ? `${parsedUrl.pathname}${parsedUrl.search}` : parsedUrl.pathname;
     const operation = `${spec.method} ${parsedUrl.pathname}`;
@@ -91,15 +100,23 @@ export class Transport {
         failure = err instanceof MistralApiError ? err : networkError(err, this.deps.displayOrigin, operation, apiKey);
       }
       if (response) {
+        bodyStarted = attemptBody?.started() ?? false;
         if (response.statusCode >= 200 && response.statusCode < 300) {
           this.logLine(spec.method, logPath, String(response.statusCode), started, retries);
           // The file stream is released once the answer has been read, not before: undici may still be finishing it.
           if (attemptBody) response.body.once('close', () => attemptBody.dispose());
-          return response;
+          try {
+            return await consume(response);
+          } catch (err) {
+            // Listened to first: destroying a body nobody reads would otherwise emit an unhandled 'error'.
+            response.body.on('error', () => undefined);
+            response.body.destroy();
+            failure = err instanceof MistralApiError ? err : networkError(err, this.deps.displayOrigin, operation, apiKey);
+          }
+        } else {
+          failure = await this.readHttpError(response, spec, operation, apiKey);
+          attemptBody?.dispose();
         }
-        bodyStarted = attemptBody?.started() ?? false;
-        failure = await this.readHttpError(response, spec, operation, apiKey);
-        attemptBody?.dispose();
         if (spec.signal?.aborted) {
           this.logLine(spec.method, logPath, 'cancelled', started, retries);
           throw abortedError(operation);

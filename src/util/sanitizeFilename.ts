@@ -12,7 +12,7 @@ const INVISIBLE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2
 // Device names Windows reserves with or without an extension ("con.txt" is the console too).
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
 // Most file systems cap a name at 255 bytes; UTF-8 bytes are what ext4/APFS count.
-const MAX_NAME_BYTES = 255;
+export const MAX_NAME_BYTES = 255;
 
 /**
  * "../../etc/passwd" -> "etc_passwd", "a/b\\c:d" -> "a_b_c_d", "CON.txt" -> "_CON.txt", "name. . " -> "name".
@@ -44,7 +44,7 @@ function clean(name: string): string {
 }
 
 /** Shortens the stem, keeping the extension when it is short enough to matter ("…long name.jsonl"). */
-function truncateToBytes(name: string, maxBytes: number): string {
+export function truncateToBytes(name: string, maxBytes: number): string {
   if (Buffer.byteLength(name, 'utf8') <= maxBytes) return name;
   const { stem, ext } = splitExtension(name);
   const keepExt = ext.length > 0 && Buffer.byteLength(ext, 'utf8') <= 32 ? ext : '';

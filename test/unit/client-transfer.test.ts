@@ -100,6 +100,39 @@ describe('MistralFilesClient: downloads', function () {
     assert.equal(seen[seen.length - 1], content.length);
   });
 
+  it('a destination name of 255 bytes (the most a file system allows) downloads: its temp name still fits', async () => {
+    const name = `${'é'.repeat(125)}.bin`; // 250 + 4 bytes in UTF-8, under the 255-byte limit
+    assert.equal(Buffer.byteLength(name), 254);
+    const destination = path.join(h.workDir, name);
+    await h.client({ retry: { maxRetries: 0 } }).downloadToFile(fileId, destination);
+    assert.ok(fs.readFileSync(destination).equals(content));
+    assert.deepEqual(strayFiles(h.workDir, [name]), []);
+  });
+
+  it('a local failure to write is reported as such, once: it is not a network error and is not retried', async () => {
+    const folder = path.join(h.workDir, 'gone');
+    fs.mkdirSync(folder);
+    const sleep = new RecordedSleep();
+    // The folder disappears while the answer is on its way, after the destination was checked.
+    h.emulator.faults.add({ method: 'GET', path: '/content$', delayMs: 300 });
+    const pending = h.client({}, { sleep: sleep.sleep }).downloadToFile(fileId, path.join(folder, 'x.bin'));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    fs.rmSync(folder, { recursive: true });
+    const err = asApiError(await rejectionOf(pending));
+    assert.equal(err.kind, 'invalid-request');
+    assert.match(err.message, /^Cannot save to .*x\.bin: .*ENOENT/);
+    assert.deepEqual(sleep.delays, []);
+  });
+
+  it('restarts after a broken body share one retry budget with the request\'s own retries', async () => {
+    const sleep = new RecordedSleep();
+    h.emulator.faults.add({ method: 'GET', path: '/content$', resetAfterBytes: MB });
+    h.emulator.faults.add({ method: 'GET', path: '/content$', status: 503, count: 5 });
+    const err = asApiError(await rejectionOf(h.client({ retry: { maxRetries: 2 } }, { sleep: sleep.sleep }).downloadToFile(fileId, path.join(h.workDir, 'x.bin'))));
+    assert.equal(err.status, 503);
+    assert.equal(sleep.delays.length, 2, 'maxRetries 2: three attempts in all, whatever failed in each');
+  });
+
   it('refuses a destination that is a folder or whose folder does not exist, before any request', async () => {
     const client = h.client();
     assert.match(asApiError(await rejectionOf(client.downloadToFile(fileId, h.workDir))).message, /it is a folder/);

@@ -21,12 +21,11 @@ export interface MultipartPlan {
  * with `"`, CR and LF percent-escaped (%22, %0D, %0A) so they cannot end the parameter or the header line.
  */
 export function encodeFilenameParameter(name: string): Buffer {
-  const escaped = name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-  return Buffer.from(escaped, 'utf8');
+  return Buffer.from(escapeQuoted(name), 'utf8');
 }
 
-function escapeFieldName(name: string): string {
-  return name.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+function escapeQuoted(value: string): string {
+  return value.replace(/"/g, '%22').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 export function planMultipart(fields: Array<[string, string]>, fileFieldName: string, filename: string, fileSize: number): MultipartPlan {
@@ -34,14 +33,14 @@ export function planMultipart(fields: Array<[string, string]>, fileFieldName: st
   const parts: Buffer[] = [];
   for (const [name, value] of fields) {
     parts.push(
-      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(name)}"\r\n\r\n`, 'utf8'),
+      Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(name)}"\r\n\r\n`, 'utf8'),
       Buffer.from(value, 'utf8'),
       Buffer.from('\r\n', 'utf8'),
     );
   }
   // Text fields go first so a streaming server knows the purpose before the file's bytes arrive.
   parts.push(
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeFieldName(fileFieldName)}"; filename="`, 'utf8'),
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${escapeQuoted(fileFieldName)}"; filename="`, 'utf8'),
     encodeFilenameParameter(filename),
     Buffer.from('"\r\nContent-Type: application/octet-stream\r\n\r\n', 'utf8'),
   );

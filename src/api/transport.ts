@@ -7,7 +7,7 @@ import type { Dispatcher } from 'undici';
 import { request } from './undiciLite';
 import type { ApiLogger, RetryPolicy } from './filesApi';
 import { MistralApiError } from './errors';
-import { abortedError, httpError, invalidRequest, networkError, scrubSecret } from './errorMapping';
+import { abortedError, httpError, invalidRequest, networkError } from './errorMapping';
 import { RETRYABLE_STATUSES, decideRetry, parseRetryAfterMs, type Sleep } from './retry';
 
 export type ResponseData = Dispatcher.ResponseData;
@@ -216,4 +216,3 @@ export async function resolveApiKey(source: string | (() => string | undefined |
   return key;
 }
 
-export { scrubSecret };

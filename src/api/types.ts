@@ -15,7 +15,6 @@ export type FileVisibility = Open<'workspace' | 'user'>;
 export const KNOWN_PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
 export const KNOWN_SAMPLE_TYPES = ['pretrain', 'instruct', 'batch_request', 'batch_result', 'batch_error'] as const;
 export const KNOWN_SOURCES = ['upload', 'repository', 'mistral'] as const;
-export const KNOWN_VISIBILITIES = ['workspace', 'user'] as const;
 
 /** FileSchema / CreateFileResponse. `bytes` is nullable in practice (the spec's own examples show null). */
 export interface MistralFile {

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import type { FilesApi } from '../api/filesApi';
 import { SIGNED_URL_DEFAULT_HOURS } from '../api/types';
 import { formatBytes } from '../util/format';
+import { sanitizeFilename } from '../util/sanitizeFilename';
 import { printable, ProgressLine, renderFileDetails, renderFileList } from './render';
 
 export class UsageError extends Error {}
@@ -25,10 +26,10 @@ function text(options: Options, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-function wholeNumber(options: Options, name: string, min: number): number | undefined {
+function wholeNumber(options: Options, name: string, min: number, wanted = `a whole number ≥ ${min}`): number | undefined {
   const raw = text(options, name);
   if (raw === undefined) return undefined;
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new UsageError(`--${name} needs a whole number ≥ ${min}; got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < min) throw new UsageError(`--${name} needs ${wanted}; got "${raw}"`);
   return Number(raw);
 }
 
@@ -73,15 +74,14 @@ export async function getCommand(ctx: CommandContext, positionals: string[]): Pr
 
 export async function uploadCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
   const localPath = path.resolve(ctx.cwd, onePositional(positionals, 'file to upload'));
-  const expiry = text(options, 'expiry');
-  if (expiry !== undefined && !/^\d+$/.test(expiry.trim())) throw new UsageError(`--expiry needs a whole number; got "${expiry}"`);
+  const expiry = wholeNumber(options, 'expiry', 0);
   const name = text(options, 'name') ?? path.basename(localPath);
   const progress = new ProgressLine(ctx.stderr, 'Uploading', printable(name));
   try {
     const file = await ctx.api.upload(localPath, {
       purpose: text(options, 'purpose') ?? 'fine-tune',
       visibility: text(options, 'visibility'),
-      expiry: expiry === undefined ? undefined : Number(expiry),
+      expiry,
       filename: name,
       signal: ctx.signal,
       onProgress: (p) => {
@@ -97,14 +97,6 @@ export async function uploadCommand(ctx: CommandContext, positionals: string[], 
   }
 }
 
-/** A remote name made safe as a local file name: no folders, no control characters, never "." or "..". */
-export function localNameFor(remoteName: string, fileId: string): string {
-  const base = remoteName.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what is being removed
-  const cleaned = base.replace(/[\u0000-\u001f\u007f<>:"|?*]/g, '_').trim();
-  return cleaned && cleaned !== '.' && cleaned !== '..' ? cleaned : `${fileId}.bin`;
-}
-
 export async function downloadCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
   const fileId = onePositional(positionals, 'file id');
   const out = text(options, 'out');
@@ -117,7 +109,7 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
     displayName = path.basename(destination);
   } else {
     const meta = await ctx.api.retrieve(fileId, { signal: ctx.signal });
-    displayName = localNameFor(meta.filename, meta.id);
+    displayName = sanitizeFilename(meta.filename, `${meta.id}.bin`);
     destination = path.join(out === undefined ? ctx.cwd : path.resolve(ctx.cwd, out), displayName);
     if (!options.force && fs.existsSync(destination)) {
       throw new UsageError(`${destination} already exists; pass --force to replace it or --out to choose another name`);
@@ -148,9 +140,7 @@ export async function deleteCommand(ctx: CommandContext, positionals: string[]):
 
 export async function urlCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
   const fileId = onePositional(positionals, 'file id');
-  const raw = text(options, 'expiry');
-  if (raw !== undefined && !/^\d+$/.test(raw.trim())) throw new UsageError(`--expiry needs a whole number of hours (1 to 168); got "${raw}"`);
-  const hours = raw === undefined ? SIGNED_URL_DEFAULT_HOURS : Number(raw);
+  const hours = wholeNumber(options, 'expiry', 0, 'a whole number of hours (1 to 168)') ?? SIGNED_URL_DEFAULT_HOURS;
   const signed = await ctx.api.getSignedUrl(fileId, hours, { signal: ctx.signal });
   if (ctx.json) printJson(ctx, { ...signed, expiry_hours: hours });
   else ctx.stdout.write(`${signed.url}\n`);

@@ -173,7 +173,8 @@ function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStrea
   }
   // Belt and braces: nothing printed may carry the key, whatever produced the text.
   const safe = (text: string): string => text.split(apiKey).join('***');
-  if (json) stderr.write(`${safe(JSON.stringify({ error: { message, ...detail } }))}\n`);
+  // Each string masked before JSON escaping, which would turn a `"` or `\` in the key into something else.
+  if (json) stderr.write(`${JSON.stringify({ error: { message, ...detail } }, (_key, value: unknown) => (typeof value === 'string' ? safe(value) : value))}\n`);
   else {
     const requestId = err instanceof MistralApiError && err.requestId ? ` (request id ${err.requestId})` : '';
     stderr.write(`Error: ${safe(message)}${requestId}\n`);

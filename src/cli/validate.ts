@@ -59,6 +59,10 @@ function summaryText(path: string, result: ValidationResult): string {
 }
 
 export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {
+  if (argv.some((arg) => arg === '--help' || arg === '-h')) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   const parsed = parseArgs(argv);
   if (typeof parsed === 'string') {
     io.stderr.write(`${parsed}\n${USAGE}\n`);

@@ -45,6 +45,15 @@ describe('validate CLI', () => {
     assert.deepEqual(problems, [`${path}:1:${column}: error role-invalid "robot" is not a role: use "system", "user", "assistant" or "tool"`]);
   });
 
+  it('--help and -h print the usage on stdout and exit 0, as for every other command', async () => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout, stderr } = await run([flag]);
+      assert.equal(code, 0);
+      assert.equal(stderr, '');
+      assert.match(stdout, /^Usage: mistral-files validate /);
+    }
+  });
+
   it('warnings alone exit 0', async () => {
     const { code, stdout } = await run([fixture(join('rules', 'custom-id-duplicate.jsonl'))]);
     assert.equal(code, 0);

@@ -8,9 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ChunkValidator, type ChunkResult, type PendingValue } from './chunk';
 import type { ChunkReply } from './chunkJob';
 import { DEFAULT_MAX_DIAGNOSTICS, ResultMerger } from './merge';
-import { recordKind } from './recordRules';
-import { isPlainObject } from './report';
-import type { JsonlFormat, ValidationOptions, ValidationResult } from './types';
+import type { ValidationOptions, ValidationResult } from './types';
 import { resolveWorkerScript, WorkerPool } from './workerPool';
 
 export * from './types';
@@ -35,40 +33,7 @@ export function validateText(text: string, options: ValidationOptions = {}): Val
   validator.pushText(body);
   const merger = new ResultMerger(maxDiagnostics, options.purpose);
   merger.add(validator.finish(true), 0);
-  return merger.finish({ bytes: Buffer.byteLength(text, 'utf8') + (bom ? 1 : 0), fileName: options.fileName, bom });
-}
-
-/** The format the first records announce (majority of up to 100 records), for choosing a purpose. */
-export function detectFormat(sample: string): JsonlFormat {
-  const counts = { instruct: 0, pretrain: 0, batch: 0 };
-  let seen = 0;
-  for (const line of sample.split('\n')) {
-    if (seen >= 100) break;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (!isPlainObject(value)) continue;
-    const kind = recordKind(value);
-    if (kind) counts[kind]++;
-    seen++;
-  }
-  const best = (Object.keys(counts) as Array<keyof typeof counts>).reduce((a, b) => (counts[b] > counts[a] ? b : a));
-  return counts[best] > 0 ? best : 'unknown';
-}
-
-/** detectFormat on the first 64 KB of a file. */
-export async function detectFileFormat(path: string): Promise<JsonlFormat> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    return detectFormat(buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, ''));
-  } finally {
-    await handle.close();
-  }
+  return merger.finish({ bytes: Buffer.byteLength(text, 'utf8'), fileName: options.fileName, bom });
 }
 
 function abortError(): Error {
@@ -232,10 +197,12 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
       bom ||= stripped.bom;
       const chunk = stripped.chunk;
       const job = { seq: seq++, buffer: chunk.buffer as ArrayBuffer, byteOffset: chunk.byteOffset, byteLength: chunk.byteLength, purpose: options.purpose, budget: merger.remainingBudget };
+      // Read before the buffer is transferred to the worker, which leaves `raw` empty here.
+      const bytes = raw.length;
       const reply = pool.run(job);
       // Awaited in order by mergeNext; this only keeps a failure from counting as unhandled meanwhile.
       reply.catch(() => undefined);
-      queue.push({ reply, bytes: raw.length });
+      queue.push({ reply, bytes });
       while (queue.length >= maxInFlight) await mergeNext();
     }
     while (queue.length > 0) await mergeNext();

@@ -4,6 +4,7 @@
  * file-level checks (BOM, empty, size, extension).
  */
 import { MAX_FILE_BYTES } from '../api/types';
+import { formatMegabytes } from '../util/format';
 import type { ChunkResult, KindTally } from './chunk';
 import { KIND_KEY, missingKeyDiagnostic, RECORD_KINDS, type RecordKind } from './recordRules';
 import { MAX_BATCH_REQUESTS, severityOf, TOKEN_ESTIMATE_METHOD, type RuleCode } from './rules';
@@ -146,7 +147,7 @@ export class ResultMerger {
     if (facts.bom) addFileLevel(makeDiagnostic('bom', 1, 1, 2, 'The file starts with a byte order mark (BOM)', 'Save the file as UTF-8 without BOM'));
     if (this.nonBlankLines === 0) addFileLevel(makeDiagnostic('file-empty', 1, 1, 1, 'The file is empty', 'Add at least one record, one JSON object per line'));
     if (facts.bytes > MAX_FILE_BYTES) {
-      addFileLevel(makeDiagnostic('file-too-large', 1, 1, 1, `The file is ${(facts.bytes / 1024 / 1024).toFixed(1)} MB; Mistral accepts at most 512 MB per file`, 'Split it into several files'));
+      addFileLevel(makeDiagnostic('file-too-large', 1, 1, 1, `The file is ${formatMegabytes(facts.bytes)}; Mistral accepts at most ${formatMegabytes(MAX_FILE_BYTES)} per file`, 'Split it into several files'));
     }
     const fineTune = this.purpose === 'fine-tune' || (this.purpose === undefined && (format === 'instruct' || format === 'pretrain'));
     if (fineTune && facts.fileName !== undefined && !/\.jsonl$/i.test(facts.fileName)) {

@@ -45,6 +45,9 @@ describe('validation: file-level checks', () => {
     // In a string the BOM is a character, so columns count it.
     const text = validateText(readFileSync(join(FIXTURES, 'bom.jsonl'), 'utf8'));
     assert.equal(text.diagnostics.find((d) => d.code === 'role-invalid')?.column, withoutBom.diagnostics[0].column + 1);
+    // Both count the file's real size: the BOM is 3 bytes in UTF-8, as on disk.
+    assert.equal(withBom.summary.bytes, readFileSync(join(FIXTURES, 'bom.jsonl')).length);
+    assert.equal(text.summary.bytes, withBom.summary.bytes);
   });
 
   it('invalid UTF-8 is an error on its line, at the UTF-16 column of the bad byte', async () => {
@@ -89,7 +92,10 @@ describe('validation: file-level checks', () => {
     const result = validator.finish(true);
     const over = new ResultMerger(10, undefined);
     over.add(structuredClone(result), 0);
-    assert.deepEqual(over.finish({ bytes: MAX_FILE_BYTES + 1, bom: false }).diagnostics.map((d) => d.code), ['file-too-large']);
+    const tooLarge = over.finish({ bytes: MAX_FILE_BYTES + 1, bom: false }).diagnostics;
+    assert.deepEqual(tooLarge.map((d) => d.code), ['file-too-large']);
+    // One byte over must not read as exactly the limit.
+    assert.equal(tooLarge[0].message, 'The file is 512.1 MB; Mistral accepts at most 512 MB per file');
     const at = new ResultMerger(10, undefined);
     at.add(structuredClone(result), 0);
     assert.deepEqual(at.finish({ bytes: MAX_FILE_BYTES, bom: false }).diagnostics, []);
@@ -172,6 +178,7 @@ describe('validation: limits', () => {
       await validateFile(path, { ...base, chunkBytes: 8192, onProgress: (done, total) => seen.push([done, total]) });
       const size = OK.length * 5000 + 5000;
       assert.ok(seen.length > 10, 'several progress reports');
+      assert.ok(seen.some(([done]) => done > 0 && done < size), 'progress moves before the end');
       for (let k = 1; k < seen.length; k++) assert.ok(seen[k][0] >= seen[k - 1][0]);
       assert.ok(seen.every(([, total]) => total === size));
       assert.deepEqual(seen[seen.length - 1], [size, size]);

@@ -45,7 +45,8 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   // The welcome content and menus read this before the view is ever opened.
   void seedDemoKey(process.env, settings, keyStore)
     .then(() => keyStore.get())
-    .then((key) => vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined));
+    .then((key) => vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined))
+    .catch((err: unknown) => log.error(`Could not read the stored API key: ${err instanceof Error ? err.message : String(err)}`));
   return { deps };
 }
 

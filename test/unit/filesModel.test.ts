@@ -12,21 +12,26 @@ function file(id: string, purpose: string, extra: Partial<MistralFile> = {}): Mi
 class FakeFilesApi implements Pick<FilesApi, 'list'> {
   calls: ListFilesParams[] = [];
   failNext: MistralApiError | undefined;
+  /** When set, the next call waits for this before answering. */
+  holdNext: Promise<void> | undefined;
   constructor(public files: MistralFile[], private readonly filterablePurposes = ['fine-tune', 'batch', 'ocr', 'audio']) {}
 
   async list(params: ListFilesParams = {}, options: CallOptions = {}): Promise<FileList> {
     this.calls.push(params);
+    // What the service holds when the request arrives; the answer comes a moment later.
+    const files = this.files;
+    const hold = this.holdNext;
+    this.holdNext = undefined;
+    const err = this.failNext;
+    this.failNext = undefined;
     await new Promise((resolve) => setImmediate(resolve));
+    await hold;
     if (options.signal?.aborted) throw new MistralApiError({ kind: 'aborted', message: 'aborted' });
-    if (this.failNext) {
-      const err = this.failNext;
-      this.failNext = undefined;
-      throw err;
-    }
+    if (err) throw err;
     if (params.purpose !== undefined && !this.filterablePurposes.includes(params.purpose)) {
       throw new MistralApiError({ kind: 'http', status: 422, message: `Input should be ${this.filterablePurposes.join(', ')}` });
     }
-    const matching = this.files.filter(
+    const matching = files.filter(
       (f) =>
         (params.purpose === undefined || f.purpose === params.purpose) &&
         (params.search === undefined || f.filename.toLowerCase().includes(params.search.toLowerCase())) &&
@@ -172,6 +177,34 @@ describe('FilesModel (the data behind the Files tree)', () => {
     assert.equal(await m.ensureFileLoaded(files[7]), true);
     assert.ok(m.find('f7'));
     assert.equal(await m.ensureFileLoaded(file('absent', 'batch')), false);
+  });
+
+  it('revealing a file while its group reloads waits for that reload instead of listing again', async () => {
+    const api = new FakeFilesApi([file('old', 'fine-tune')]);
+    const m = model(api, 10);
+    await m.ensureLoaded();
+    const uploaded = file('new', 'fine-tune');
+    api.files = [uploaded, ...api.files];
+    api.calls = [];
+    const reload = m.reloadGroup('fine-tune'); // the refresh an upload starts
+    assert.equal(await m.ensureFileLoaded(uploaded), true);
+    await reload;
+    assert.equal(api.calls.length, 1, 'one list request for the group');
+  });
+
+  it('a Load more failure that lands after a reload leaves the reloaded group clean', async () => {
+    const api = new FakeFilesApi(Array.from({ length: 3 }, (_, i) => file(`f${i}`, 'batch')));
+    const m = model(api, 2);
+    await m.ensureLoaded();
+    api.failNext = new MistralApiError({ kind: 'http', status: 503, message: 'Service unavailable' });
+    let release = (): void => undefined;
+    api.holdNext = new Promise((resolve) => (release = resolve));
+    const more = m.loadMore('batch');
+    await m.reloadGroup('batch');
+    release();
+    await assert.rejects(more, /Service unavailable/);
+    assert.equal(m.group('batch')!.error, undefined);
+    assert.equal(m.group('batch')!.hasMore, true);
   });
 
   it('ignores an answer that arrives after a reset', async () => {

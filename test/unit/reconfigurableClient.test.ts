@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { MistralFilesClient } from '../../src/api/client';
 import { MistralApiError } from '../../src/api/errors';
 import type { ClientConfig } from '../../src/api/filesApi';
 import type { FileList } from '../../src/api/types';
@@ -69,6 +70,18 @@ describe('ReconfigurableFilesApi (deps.client)', () => {
     setConnection({ baseUrl: 'not a url', proxy: undefined, strictSSL: true });
     api.reconfigure();
     await assert.rejects(api.list(), (err: unknown) => err instanceof MistralApiError && err.kind === 'invalid-request');
+  });
+
+  it('logs why a base URL is refused without repeating the user:password it holds', () => {
+    const lines: string[] = [];
+    const record = (line: string): void => void lines.push(line);
+    const logger = { trace: record, debug: record, info: record, warn: record, error: record };
+    const connection: ConnectionSettings = { baseUrl: 'https://me:hunter2@files.example.test', proxy: undefined, strictSSL: true };
+    const api = new ReconfigurableFilesApi((config) => new MistralFilesClient(config), () => connection, () => 'key', logger);
+    void api.dispose();
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /must not contain a user name or password/);
+    assert.ok(!lines[0].includes('hunter2'), lines[0]);
   });
 
   it('builds a separate client with an explicit key for checking a key before it is stored', () => {

@@ -79,7 +79,8 @@ export class ReconfigurableFilesApi implements FilesApi {
     try {
       return this.construct(clientConfig(connection, apiKey, this.logger));
     } catch (err) {
-      this.logger.error(`Cannot use the API endpoint ${connection.baseUrl}: ${err instanceof Error ? err.message : String(err)}`);
+      // The reason names the host where it matters; the raw setting may hold a user:password the check refused.
+      this.logger.error(`Cannot use the API endpoint: ${err instanceof Error ? err.message : String(err)}`);
       return new UnusableClient(err);
     }
   }

@@ -236,7 +236,8 @@ export class FilesModel {
         group.error = undefined;
       } catch (err) {
         if (signal.aborted || isAbortError(err)) return;
-        group.error = err;
+        // A reload started meanwhile owns the group now; this page's failure is not its state.
+        if (generation === group.generation) group.error = err;
         throw err;
       } finally {
         if (group.loading === promise) group.loading = undefined;
@@ -340,6 +341,8 @@ export class FilesModel {
   async ensureFileLoaded(file: MistralFile, maxPages = 20): Promise<boolean> {
     await this.ensureLoaded();
     if (this.state.kind !== 'ready') return false;
+    // A reload already on its way (the refresh after an upload) may bring the file: wait for it before asking again.
+    await this.groupsByPurpose.get(file.purpose)?.loading?.catch(() => undefined);
     if (this.find(file.id)) return true;
     if (!this.groupsByPurpose.has(file.purpose)) {
       this.reset();

@@ -12,25 +12,7 @@ import { resolveDesktopVsCode, runInDesktopVsCode } from './electronHost';
 import { openWorkbench, type OpenWorkbench } from './launch';
 import { TEST_ENV } from './reportProtocol';
 import { ReportCollector, startReportServer } from './reportServer';
-import { prepareTestEnvironment, REPO_ROOT, startHostSession, type TestEnvironment } from './session';
-
-interface RunnerArgs {
-  grep?: string;
-  keepSandbox: boolean;
-}
-
-function parseArgs(argv: string[]): RunnerArgs {
-  const args: RunnerArgs = { keepSandbox: false };
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    if (arg === '--grep' || arg === '-g') args.grep = argv[++index];
-    else if (arg.startsWith('--grep=')) args.grep = arg.slice('--grep='.length);
-    else if (arg === '--keep') args.keepSandbox = true;
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run test:integration -- [--grep PATTERN] [--keep]`);
-  }
-  if (args.grep === '') throw new Error('--grep needs a pattern.');
-  return args;
-}
+import { parseRunnerArgs, prepareTestEnvironment, REPO_ROOT, startHostSession, type RunnerArgs, type TestEnvironment } from './session';
 
 function secondsFromEnv(name: string, fallback: number): number {
   const value = Number(process.env[name]);
@@ -118,7 +100,7 @@ async function runWithDesktop(collector: ReportCollector, executable: string, te
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseRunnerArgs(process.argv.slice(2), 'test:integration');
   const testsModule = requireBuildOutput();
   const collector = new ReportCollector();
   const reportServer = await startReportServer(collector);

@@ -12,19 +12,7 @@ import { Workbench } from '../ui/workbench';
 import { PrerequisiteError } from './codeServer';
 import { formatExtensionHostLogs } from './diagnostics';
 import { openWorkbench, type OpenWorkbench } from './launch';
-import { REPO_ROOT, startHostSession, type HostSession } from './session';
-
-function parseArgs(argv: string[]): { grep?: string; keepSandbox: boolean } {
-  const args: { grep?: string; keepSandbox: boolean } = { keepSandbox: false };
-  for (let index = 0; index < argv.length; index++) {
-    const arg = argv[index];
-    if (arg === '--grep' || arg === '-g') args.grep = argv[++index];
-    else if (arg.startsWith('--grep=')) args.grep = arg.slice('--grep='.length);
-    else if (arg === '--keep') args.keepSandbox = true;
-    else throw new Error(`Unknown argument ${arg}. Usage: npm run test:ui -- [--grep PATTERN] [--keep]`);
-  }
-  return args;
-}
+import { parseRunnerArgs, REPO_ROOT, startHostSession, type HostSession } from './session';
 
 function uiTestFiles(): string[] {
   const directory = path.join(REPO_ROOT, 'out', 'test', 'ui');
@@ -53,7 +41,7 @@ async function runMocha(files: string[], grep: string | undefined, onFailure: (t
 }
 
 async function main(): Promise<number> {
-  const args = parseArgs(process.argv.slice(2));
+  const args = parseRunnerArgs(process.argv.slice(2), 'test:ui');
   const files = uiTestFiles();
   if (!fs.existsSync(path.join(REPO_ROOT, 'dist', 'extension.js'))) throw new PrerequisiteError('dist/extension.js is missing: run "node esbuild.mjs" first.');
   const session: HostSession = await startHostSession({ label: 'mistral-files-ui', seed: 'demo' });
@@ -65,7 +53,9 @@ async function main(): Promise<number> {
     const page = workbench.page;
     const ui = new Workbench(page);
     await ui.waitUntilReady();
-    const screenshotDir = path.join(REPO_ROOT, 'media');
+    // The README's pictures are replaced only on request, so a test run never leaves the work tree modified.
+    const screenshotDir = process.env.UPDATE_SCREENSHOTS === '1' ? path.join(REPO_ROOT, 'media') : fs.mkdtempSync(path.join(os.tmpdir(), 'mistral-files-screenshots-'));
+    console.log(`Screenshots go to ${screenshotDir}${process.env.UPDATE_SCREENSHOTS === '1' ? '' : ' (UPDATE_SCREENSHOTS=1 writes them to media/)'}`);
     setUiContext({ workbench: ui, session, screenshotDir });
     const result = await runMocha(files, args.grep, async (title) => {
       const file = path.join(os.tmpdir(), `mistral-files-ui-failure-${++failureShots}.png`);

@@ -134,3 +134,22 @@ export async function startHostSession(options: HostSessionOptions): Promise<Hos
     throw error;
   }
 }
+
+export interface RunnerArgs {
+  grep?: string;
+  keepSandbox: boolean;
+}
+
+/** The test runners' shared options: `--grep PATTERN` (or `-g`, `--grep=`) and `--keep` (keep the sandbox). */
+export function parseRunnerArgs(argv: string[], script: string): RunnerArgs {
+  const args: RunnerArgs = { keepSandbox: false };
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index];
+    if (arg === '--grep' || arg === '-g') args.grep = argv[++index] ?? '';
+    else if (arg.startsWith('--grep=')) args.grep = arg.slice('--grep='.length);
+    else if (arg === '--keep') args.keepSandbox = true;
+    else throw new Error(`Unknown argument ${arg}. Usage: npm run ${script} -- [--grep PATTERN] [--keep]`);
+  }
+  if (args.grep === '') throw new Error('--grep needs a pattern.');
+  return args;
+}

@@ -5,7 +5,7 @@ import type { Workbench } from './workbench';
 export interface UiContext {
   readonly workbench: Workbench;
   readonly session: HostSession;
-  /** Where README screenshots go (media/ of the repository). */
+  /** Where the README screenshots are written: media/ with UPDATE_SCREENSHOTS=1, a temp folder otherwise. */
   readonly screenshotDir: string;
 }
 

@@ -9,6 +9,7 @@ import { workbenchUrl } from '../host/launch';
 import type { ReportEvent } from '../host/reportProtocol';
 import { ReportCollector, startReportServer } from '../host/reportServer';
 import { createSandbox, minimalPdf, SAMPLE_FILES, writeUserSettings } from '../host/sandbox';
+import { parseRunnerArgs } from '../host/session';
 
 function collect(events: ReportEvent[], abortReason?: string) {
   const printed: string[] = [];
@@ -133,5 +134,17 @@ describe('test host: workbench URL and sandbox', () => {
     offsets.forEach((offset, index) => assert.ok(pdf.startsWith(`${index + 1} 0 obj`, offset), `object ${index + 1} not at ${offset}`));
     const lengthMatch = /<< \/Length (\d+) >>\nstream\n([\s\S]*?)\nendstream/.exec(pdf);
     assert.equal(Number(lengthMatch?.[1]), lengthMatch?.[2].length);
+  });
+});
+
+describe('test runner options', () => {
+  it('accepts --grep in its three spellings and --keep, and refuses a --grep without a pattern', () => {
+    assert.deepEqual(parseRunnerArgs(['--grep', 'Upload', '--keep'], 'test:ui'), { grep: 'Upload', keepSandbox: true });
+    assert.deepEqual(parseRunnerArgs(['-g', 'Delete'], 'test:ui'), { grep: 'Delete', keepSandbox: false });
+    assert.deepEqual(parseRunnerArgs(['--grep=Preview'], 'test:ui'), { grep: 'Preview', keepSandbox: false });
+    // Running every test when a filter was meant would hide the mistake.
+    assert.throws(() => parseRunnerArgs(['--grep'], 'test:ui'), /--grep needs a pattern/);
+    assert.throws(() => parseRunnerArgs(['--grep='], 'test:integration'), /--grep needs a pattern/);
+    assert.throws(() => parseRunnerArgs(['--fast'], 'test:integration'), /Unknown argument --fast\. Usage: npm run test:integration/);
   });
 });

@@ -2,23 +2,13 @@
  * `npm run bench`: every section measured in this one run, printed as one table. Never part of `npm test`.
  * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation runs one section.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
-import * as path from 'node:path';
 import { peakRssMethod } from './measure';
 import { runTransferBench } from './transfer';
+import { runValidationBench } from './validation';
 import type { BenchRow } from './types';
 
 type Section = { name: string; run: () => Promise<BenchRow[]> };
-
-/** The validation section lands separately; the bench works with or without it. */
-function optionalValidationSection(): Section | undefined {
-  const compiled = path.join(__dirname, 'validation.js');
-  if (!fs.existsSync(compiled)) return undefined;
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when present
-  const loaded = require(compiled) as { runValidationBench?: () => Promise<BenchRow[]> };
-  return loaded.runValidationBench ? { name: 'validation', run: loaded.runValidationBench } : undefined;
-}
 
 function renderTable(rows: BenchRow[]): string {
   const header = ['section', 'contender', 'operation', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'note'];
@@ -41,10 +31,10 @@ function renderTable(rows: BenchRow[]): string {
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
-  const sections: Section[] = [{ name: 'transfer', run: runTransferBench }];
-  const validation = optionalValidationSection();
-  if (validation) sections.push(validation);
-  else process.stderr.write('validation section not present yet (test/bench/validation.ts); skipped\n');
+  const sections: Section[] = [
+    { name: 'transfer', run: runTransferBench },
+    { name: 'validation', run: runValidationBench },
+  ];
   const rows: BenchRow[] = [];
   for (const section of sections) {
     if (only && only !== section.name) continue;

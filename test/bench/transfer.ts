@@ -11,35 +11,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { MistralFilesClient } from '../../src/api/client';
 import { startEmulator } from '../emulator/server';
 import { measure, median, type Measurement } from './measure';
+import { generateInstructFile } from './validation';
 import type { BenchRow } from './types';
 
 const SECTION = 'transfer 256 MB';
-const FILE_BYTES = 256 * 1024 * 1024;
-const MEGABYTES = FILE_BYTES / (1024 * 1024);
+const MEGABYTES = 256;
 const BENCH_KEY = 'bench-key-not-a-secret';
 const ROOT = path.resolve(__dirname, '../../..');
-
-/** Realistic fine-tuning lines, varied so nothing compresses or deduplicates trivially. */
-async function generateJsonl(filePath: string, bytes: number): Promise<void> {
-  const out = fs.createWriteStream(filePath);
-  const words = ['refund', 'invoice', 'delivery', 'password', 'upgrade', 'latency', 'Paris', 'order', 'ticket', 'account', 'thanks', 'weekend'];
-  let written = 0;
-  let line = 0;
-  while (written < bytes) {
-    const parts: string[] = [];
-    for (let i = 0; i < 2000; i++, line++) {
-      const question = Array.from({ length: 12 }, (_, k) => words[(line * 7 + k * 13) % words.length]).join(' ');
-      parts.push(`{"messages":[{"role":"user","content":"#${line} ${question}?"},{"role":"assistant","content":"Answer ${line}: ${question.split(' ').reverse().join(' ')}."}]}\n`);
-    }
-    let block = Buffer.from(parts.join(''));
-    if (written + block.length > bytes) block = block.subarray(0, bytes - written);
-    written += block.length;
-    if (!out.write(block)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
 
 interface Contender {
   name: string;
@@ -126,12 +107,18 @@ export async function runTransferBench(): Promise<BenchRow[]> {
   const emulator = await startEmulator({ dataDir: path.join(dir, 'data'), apiKey: BENCH_KEY, port: 0 });
   try {
     const source = path.join(dir, 'train.jsonl');
-    await generateJsonl(source, FILE_BYTES);
+    // The validation section's realistic conversations: varied, so nothing compresses or deduplicates trivially.
+    const fileBytes = await generateInstructFile(source, MEGABYTES);
+    // On disk before anyone is timed: its writeback must not land on whoever runs first.
+    const sourceHandle = await fs.promises.open(source, 'r+');
+    await sourceHandle.sync();
+    await sourceHandle.close();
     // The key goes through a header file so it never shows in `ps`.
     const headerFile = path.join(dir, 'auth-header.txt');
     fs.writeFileSync(headerFile, `Authorization: Bearer ${BENCH_KEY}\n`, { mode: 0o600 });
     const env = { ...process.env, MISTRAL_API_KEY: BENCH_KEY, MISTRAL_BASE_URL: emulator.url };
     const all = contenders(emulator.url, headerFile);
+    const cleaner = new MistralFilesClient({ apiKey: BENCH_KEY, baseUrl: emulator.url });
     const results = new Map<string, { up: Measurement[]; down: Measurement[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
     // contender -> operation -> label -> seconds of each repetition
     const transfer = new Map<string, { up: Map<string, number[]>; down: Map<string, number[]> }>(all.map((c) => [c.name, { up: new Map(), down: new Map() }]));
@@ -140,7 +127,10 @@ export async function runTransferBench(): Promise<BenchRow[]> {
     };
     // Interleaved repetitions: a slow moment on a shared machine hits every contender alike.
     for (let rep = 0; rep < reps; rep++) {
-      for (const [index, contender] of all.entries()) {
+      // Each repetition starts with the next contender, so no one always runs first on a cold machine.
+      const entries = [...all.entries()];
+      const order = [...entries.slice(rep % entries.length), ...entries.slice(0, rep % entries.length)];
+      for (const [index, contender] of order) {
         const remoteName = `bench-${index}-${rep}.jsonl`;
         const [upCommand, upArgs] = contender.upload(source, remoteName);
         const up = check(await measure(upCommand, upArgs, env, dir), `${contender.name} upload`);
@@ -148,7 +138,7 @@ export async function runTransferBench(): Promise<BenchRow[]> {
         const out = path.join(dir, `download-${index}.jsonl`);
         const [downCommand, downArgs] = contender.download(id, out);
         const down = check(await measure(downCommand, downArgs, env, dir), `${contender.name} download`);
-        if (fs.statSync(out).size !== FILE_BYTES) throw new Error(`${contender.name} downloaded ${fs.statSync(out).size} bytes`);
+        if (fs.statSync(out).size !== fileBytes) throw new Error(`${contender.name} downloaded ${fs.statSync(out).size} bytes`);
         fs.rmSync(out);
         results.get(contender.name)!.up.push(up);
         results.get(contender.name)!.down.push(down);
@@ -156,10 +146,11 @@ export async function runTransferBench(): Promise<BenchRow[]> {
           record(transfer.get(contender.name)!.up, contender.transferSecondsFrom(up.stdout));
           record(transfer.get(contender.name)!.down, contender.transferSecondsFrom(down.stdout));
         }
-        // Keep the emulator's disk use flat across repetitions.
-        fs.rmSync(path.join(dir, 'data', 'blobs', id), { force: true });
+        // Keep the emulator's disk use flat across repetitions, through the API so its records stay consistent.
+        await cleaner.delete(id);
       }
     }
+    await cleaner.dispose();
     const curl = results.get('curl')!;
     const curlWall = { upload: median(curl.up.map((m) => m.seconds)), download: median(curl.down.map((m) => m.seconds)) };
     const curlTransfer = { upload: median(transfer.get('curl')!.up.get('')!), download: median(transfer.get('curl')!.down.get('')!) };

@@ -14,7 +14,6 @@ import type { BenchRow } from './types';
 
 interface ChildReport {
   seconds: number;
-  maxRssKb: number;
   records: number;
   errors: number;
 }
@@ -122,7 +121,7 @@ async function childMain(mode: string, path: string): Promise<void> {
     errors = result.summary.errors;
   }
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const report: ChildReport = { seconds, maxRssKb: process.resourceUsage().maxRSS, records, errors };
+  const report: ChildReport = { seconds, records, errors };
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 

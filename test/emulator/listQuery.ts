@@ -2,8 +2,11 @@
 import { enumIssue, parseBooleanField, parseIntegerField, validationError, type ValidationIssue } from './errors';
 import type { FileRecord } from './store';
 
-/** The OpenAPI enums; list filters validate against them as FastAPI does (purpose also takes `audio`). */
-export const LIST_PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
+/**
+ * The OpenAPI enums; uploads and list filters validate against them as FastAPI does. Purpose also takes `audio`,
+ * which Mistral's docs and API use.
+ */
+export const PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
 export const SAMPLE_TYPES = ['pretrain', 'instruct', 'batch_request', 'batch_result', 'batch_error'] as const;
 export const SOURCES = ['upload', 'repository', 'mistral'] as const;
 
@@ -25,7 +28,7 @@ function listValues(params: URLSearchParams, name: string): string[] | undefined
 }
 
 /** Starlette keeps the last value of a repeated scalar parameter. */
-function lastValue(params: URLSearchParams, name: string): string | undefined {
+export function lastValue(params: URLSearchParams, name: string): string | undefined {
   const values = params.getAll(name);
   return values.length > 0 ? values[values.length - 1] : undefined;
 }
@@ -64,8 +67,8 @@ export function parseListQuery(params: URLSearchParams): ListQuery {
   const search = lastValue(params, 'search') || undefined;
 
   const purpose = lastValue(params, 'purpose');
-  if (purpose !== undefined && !(LIST_PURPOSES as readonly string[]).includes(purpose)) {
-    issues.push(enumIssue(['query', 'purpose'], purpose, LIST_PURPOSES));
+  if (purpose !== undefined && !(PURPOSES as readonly string[]).includes(purpose)) {
+    issues.push(enumIssue(['query', 'purpose'], purpose, PURPOSES));
   }
   const mimetypes = listValues(params, 'mimetypes');
 

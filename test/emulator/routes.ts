@@ -1,9 +1,9 @@
 /** The six Files API routes and the unauthenticated signed-URL blob route. */
 import { promises as fs } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { HttpError, methodNotAllowed, notFound, parseFileId, parseIntegerField, validationError } from './errors';
+import { HttpError, methodNotAllowed, notFound, parseFileId, parseIntegerField, routeNotFound, validationError } from './errors';
 import { ByteTripwire, sendJson, type RequestContext } from './http';
-import { filterFiles, parseListQuery } from './listQuery';
+import { filterFiles, lastValue, parseListQuery } from './listQuery';
 import { blobHeaders, blobNotFound, buildSignedUrl, checkSignedRequest, sendAzureError } from './signedUrl';
 import type { FileRecord, FileStore } from './store';
 import { receiveUpload } from './upload';
@@ -26,7 +26,7 @@ export async function routeFilesApi(ctx: RequestContext, env: RouteEnv): Promise
     throw methodNotAllowed(['GET', 'POST']);
   }
   const match = FILE_ROUTE.exec(pathname);
-  if (!match) throw new HttpError(404, { detail: 'Not Found' });
+  if (!match) throw routeNotFound();
   const suffix = match[2];
   if (suffix === undefined) {
     if (method === 'GET') return retrieve(ctx, env, match[1]);
@@ -158,7 +158,7 @@ async function streamBlob(
 
 function signedUrl(ctx: RequestContext, env: RouteEnv, rawId: string): void {
   const file = findFile(env, rawId);
-  const raw = ctx.url.searchParams.getAll('expiry').pop();
+  const raw = lastValue(ctx.url.searchParams, 'expiry');
   let hours = 24;
   if (raw !== undefined) {
     const parsed = parseIntegerField(['query', 'expiry'], raw, { ge: 1, le: 168 });

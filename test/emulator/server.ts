@@ -6,7 +6,7 @@
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bodyForStatus, HttpError, mistralErrorBody, unauthorizedBody } from './errors';
+import { bodyForStatus, HttpError, methodNotAllowed, mistralErrorBody, routeNotFound, unauthorizedBody } from './errors';
 import { describeInvalidRule, FaultQueue, type FaultInjector, type FaultRule } from './faults';
 import { discardRequestBody, hasUnreadBody, sendJson, type RequestContext } from './http';
 import { routeFilesApi, serveSignedBlob, type RouteEnv } from './routes';
@@ -94,13 +94,13 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const { req } = ctx;
     const route = ctx.url.pathname.slice(CONTROL_PREFIX.length);
     if (route === 'health' && req.method === 'GET') return sendJson(ctx, 200, { status: 'ok' });
-    if (route !== 'faults') throw new HttpError(404, { detail: 'Not Found' });
+    if (route !== 'faults') throw routeNotFound();
     if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(ctx.requestId));
     if (req.method === 'DELETE') {
       faults.clear();
       return sendJson(ctx, 200, { cleared: true });
     }
-    if (req.method !== 'POST') throw new HttpError(405, { detail: 'Method Not Allowed' });
+    if (req.method !== 'POST') throw methodNotAllowed(['POST', 'DELETE']);
     const text = await readSmallBody(req, 64 * 1024);
     let rule: unknown;
     try {

@@ -12,11 +12,10 @@ import {
   enumIssue, HttpError, missingIssue, parseIntegerField, tooLargeBody, validationError, type ValidationIssue,
 } from './errors';
 import { inferSampleType, isJsonlFilename, JsonlSniffer, mimetypeForFilename } from './fileTypes';
+import { PURPOSES } from './listQuery';
 import { ByteTripwire, discardRequestBody, type RequestContext } from './http';
 import type { FileRecord, FileStore } from './store';
 
-/** Purposes the upload accepts: the OpenAPI enum plus `audio`, which Mistral's docs and API also use. */
-export const UPLOAD_PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
 export const VISIBILITIES = ['workspace', 'user'] as const;
 /** Multipart framing around the file part; a Content-Length beyond limit + this is refused before reading. */
 const MULTIPART_OVERHEAD_BYTES = 64 * 1024;
@@ -162,10 +161,7 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
     const options = validateFields(fields, received, fileSentAsText);
     const file = received as ReceivedFile;
     const existing = store.findDuplicate(file.sha256, file.filename, options.purpose);
-    if (existing) {
-      await cleanup();
-      return { record: existing, duplicate: true };
-    }
+    if (existing) return { record: existing, duplicate: true };
     const createdAt = Math.floor(Date.now() / 1000);
     const record = await store.add({
       bytes: file.bytes,
@@ -215,7 +211,7 @@ function validateFields(fields: Map<string, string>, file: ReceivedFile | undefi
 
   // Mistral's purpose was `fine-tune` only before batch and OCR existed; an upload without one still lands there.
   const purpose = value('purpose') ?? 'fine-tune';
-  if (!(UPLOAD_PURPOSES as readonly string[]).includes(purpose)) issues.push(enumIssue(['body', 'purpose'], purpose, UPLOAD_PURPOSES));
+  if (!(PURPOSES as readonly string[]).includes(purpose)) issues.push(enumIssue(['body', 'purpose'], purpose, PURPOSES));
 
   if (!file) {
     issues.push(fileSentAsText !== undefined

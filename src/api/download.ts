@@ -53,7 +53,7 @@ export class IncompleteDownloadError extends Error {
 /**
  * Hands chunks to the file in batches, one `writev` in flight at a time: a few thread-pool round trips per megabyte
  * instead of one per 64 KB socket read, and the socket keeps being read while the disk works. `write` returns a
- * promise only when more than `limit` bytes wait, so the caller stops reading exactly then (back-pressure).
+ * promise once `limit` bytes or more wait, so the caller stops reading exactly then (back-pressure).
  *
  * Every `syncEvery` bytes it also starts a `datasync` in the background, so the disk takes the data while the
  * network is still delivering the rest and the final sync before the rename only has the tail left to flush.

@@ -58,16 +58,22 @@ async function upload(file: string, remoteName: string): Promise<void> {
 
 async function download(fileId: string, outPath: string): Promise<void> {
   const fd = fs.openSync(outPath, 'w');
-  let head = '';
+  let head: string | undefined;
+  let headBytes = Buffer.alloc(0);
   let bodyBytes = 0;
   const { socket, base } = connect((chunk) => {
     let body = chunk;
-    if (!head.includes('\r\n\r\n')) {
-      const end = chunk.indexOf('\r\n\r\n');
-      head += chunk.subarray(0, end < 0 ? chunk.length : end + 4).toString('latin1');
+    if (head === undefined) {
+      // Copied: the read buffer is reused, and the blank line may come split over two reads.
+      headBytes = Buffer.concat([headBytes, chunk]);
+      const end = headBytes.indexOf('\r\n\r\n');
       if (end < 0) return;
-      if (!/^HTTP\/1\.1 200 /.test(head)) socket.destroy(new Error(`download answered ${head.split('\r\n')[0]}`));
-      body = chunk.subarray(end + 4);
+      head = headBytes.subarray(0, end + 4).toString('latin1');
+      if (!/^HTTP\/1\.1 200 /.test(head)) {
+        socket.destroy(new Error(`download answered ${head.split('\r\n')[0]}`));
+        return;
+      }
+      body = headBytes.subarray(end + 4);
     }
     bodyBytes += body.length;
     fs.writeSync(fd, body);
@@ -76,7 +82,7 @@ async function download(fileId: string, outPath: string): Promise<void> {
   socket.write(requestHead('GET', `${base.pathname.replace(/\/$/, '')}/v1/files/${encodeURIComponent(fileId)}/content`, base.host, ''));
   await ended;
   fs.closeSync(fd);
-  const expected = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+  const expected = Number(/\r\ncontent-length: (\d+)/i.exec(head ?? '')?.[1]);
   if (bodyBytes !== expected) throw new Error(`received ${bodyBytes} of ${expected} bytes`);
   process.stdout.write(`${bodyBytes}\n`);
 }

@@ -23,7 +23,7 @@ describe('bench runners', function () {
   beforeEach(async () => {
     h = await startHarness();
     env = { PATH: process.env.PATH, MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: h.emulator.url };
-    // Random bytes across many socket reads, so a header split or an off-by-one in the body would show.
+    // Random bytes across many socket reads, so a body cut at the wrong place or a lost chunk would show.
     content = randomBytes(3 * 1024 * 1024 + 17);
     source = path.join(h.workDir, 'data.bin');
     fs.writeFileSync(source, content);

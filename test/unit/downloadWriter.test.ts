@@ -27,8 +27,19 @@ class FakeHandle {
     return { bytesWritten: accepted.length };
   }
 
+  /** While set, datasync waits for `releaseSync`; `failSync` makes the next one fail. */
+  holdSyncs = false;
+  failSync = false;
+  private releaseSyncs: Array<() => void> = [];
+
   async datasync(): Promise<void> {
     this.datasyncCalls++;
+    if (this.holdSyncs) await new Promise<void>((resolve) => this.releaseSyncs.push(resolve));
+    if (this.failSync) throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+  }
+
+  releaseSync(): void {
+    for (const release of this.releaseSyncs.splice(0)) release();
   }
 
   releaseWrite(): void {
@@ -54,13 +65,14 @@ describe('download file writer', function () {
     assert.deepEqual(Buffer.concat(fake.written), Buffer.concat(chunks));
   });
 
-  it('asks the caller to wait once more than the limit is queued, and not before', async () => {
+  it('asks the caller to wait once the limit is queued, and not before', async () => {
     const fake = new FakeHandle();
     fake.holdWrites = true;
-    const writer = new BatchedFileWriter(asHandle(fake), 10);
+    const writer = new BatchedFileWriter(asHandle(fake), 12);
     assert.equal(writer.write(Buffer.alloc(4)), undefined); // goes straight to the disk (held there)
     assert.equal(writer.write(Buffer.alloc(4)), undefined); // 4 bytes wait
-    const wait = writer.write(Buffer.alloc(8)); // 12 bytes wait: over the limit
+    assert.equal(writer.write(Buffer.alloc(7)), undefined); // 11 bytes wait: one under the limit
+    const wait = writer.write(Buffer.alloc(1)); // 12 bytes wait: the limit
     assert.ok(wait instanceof Promise);
     let resumed = false;
     void wait.then(() => (resumed = true));
@@ -75,6 +87,19 @@ describe('download file writer', function () {
     assert.equal(Buffer.concat(fake.written).length, 16);
   });
 
+  it('settle waits for a write still on the disk before the file may be closed', async () => {
+    const fake = new FakeHandle();
+    fake.holdWrites = true;
+    const writer = new BatchedFileWriter(asHandle(fake), 1024);
+    void writer.write(Buffer.alloc(10));
+    let settled = false;
+    const settling = writer.settle().then(() => (settled = true));
+    await tick();
+    assert.equal(settled, false);
+    fake.releaseWrite();
+    await settling;
+  });
+
   it('a failed write surfaces on the next write and on flush; settle waits without throwing', async () => {
     const fake = new FakeHandle();
     fake.failOnCall = 1;
@@ -85,15 +110,32 @@ describe('download file writer', function () {
     await assert.rejects(writer.flush(), /ENOSPC/);
   });
 
-  it('syncs in the background every so many bytes, so the final sync has little left', async () => {
+  it('syncs in the background every so many bytes: writes go on during a sync, flush waits for it', async () => {
     const fake = new FakeHandle();
+    fake.holdSyncs = true;
     const writer = new BatchedFileWriter(asHandle(fake), 1024, 100);
-    for (let i = 0; i < 10; i++) {
-      void writer.write(Buffer.alloc(50));
+    for (let i = 0; i < 4; i++) {
+      assert.equal(writer.write(Buffer.alloc(50)), undefined, 'a sync in progress never holds the caller back');
       await tick();
     }
-    await writer.flush();
-    assert.ok(fake.datasyncCalls >= 3 && fake.datasyncCalls <= 5, `datasync called ${fake.datasyncCalls} times for 500 bytes`);
+    assert.equal(Buffer.concat(fake.written).length, 200, 'every write reached the disk while the first sync was held');
+    assert.equal(fake.datasyncCalls, 1, 'one sync at a time');
+    let flushed = false;
+    const flushing = writer.flush().then(() => (flushed = true));
+    await tick();
+    assert.equal(flushed, false, 'flush waits for the sync in progress');
+    fake.holdSyncs = false;
+    fake.releaseSync();
+    await flushing;
+  });
+
+  it('a failed background sync fails the download', async () => {
+    const fake = new FakeHandle();
+    fake.failSync = true;
+    const writer = new BatchedFileWriter(asHandle(fake), 1024, 100);
+    void writer.write(Buffer.alloc(150));
+    await tick();
+    await assert.rejects(writer.flush(), /EIO/);
   });
 
   it('on a real file: the content is exact', async () => {

@@ -58,3 +58,8 @@ export class MistralApiError extends Error {
 export function isAbortError(err: unknown): boolean {
   return err instanceof MistralApiError ? err.kind === 'aborted' : err instanceof Error && err.name === 'AbortError';
 }
+
+/** The service refused the key itself (401, or 403 for a key without access): fixed by setting another key. */
+export function isKeyRejection(err: unknown): boolean {
+  return err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
+}

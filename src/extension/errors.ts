@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MistralApiError, isAbortError } from '../api/errors';
+import { MistralApiError, isAbortError, isKeyRejection } from '../api/errors';
 
 /**
  * Shows a short error with a "Show Log" action and writes the full detail to the log
@@ -15,7 +15,7 @@ export async function showError(log: vscode.LogOutputChannel, err: unknown, what
   log.error(`${what}: ${err instanceof MistralApiError ? err.describe() : err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   const showLog = vscode.l10n.t('Show Log');
   // A rejected key is fixed by setting another one, so that is offered first.
-  const keyRejected = err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
+  const keyRejected = isKeyRejection(err);
   const setKey = vscode.l10n.t('Set API Key');
   const choice = await vscode.window.showErrorMessage(`${what}: ${reason}`, ...(keyRejected ? [setKey, showLog] : [showLog]));
   if (choice === showLog) log.show(true);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ExtensionDeps } from '../deps';
-import { fileOrIdFromArg } from '../fileArgs';
+import { filesOrIdsFromArgs } from '../fileArgs';
 
 /**
  * `mistral.copyFileId(node | file | id, selected?)`: copies the id (one a line for a multi-selection) and resolves with
@@ -8,14 +8,13 @@ import { fileOrIdFromArg } from '../fileArgs';
  */
 export function registerCopyFileId(deps: ExtensionDeps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.copyFileId', async (first?: unknown, second?: unknown) => {
-    const args = Array.isArray(second) && second.length > 0 && (first === undefined || second.includes(first)) ? second : first === undefined ? [] : [first];
-    let ids = args.map(fileOrIdFromArg).filter((value) => value !== undefined).map((value) => (typeof value === 'string' ? value : value.id));
-    if (ids.length === 0) ids = deps.tree.selectedFiles().map((file) => file.id);
+    let ids = filesOrIdsFromArgs(first, second).map((value) => (typeof value === 'string' ? value : value.id));
+    if (ids.length === 0) ids = [...new Set(deps.tree.selectedFiles().map((file) => file.id))];
     if (ids.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select a file in the Mistral view first.'));
       return undefined;
     }
-    const text = [...new Set(ids)].join('\n');
+    const text = ids.join('\n');
     await vscode.env.clipboard.writeText(text);
     vscode.window.setStatusBarMessage(
       ids.length === 1 ? vscode.l10n.t('Copied file ID {0}', ids[0]) : vscode.l10n.t('Copied {0} file IDs', ids.length),

@@ -1,28 +1,14 @@
 import * as vscode from 'vscode';
-import { MistralApiError } from '../../api/errors';
+import { isNotFound } from './shared/args';
 import type { MistralFile } from '../../api/types';
 import { formatBytes } from '../../util/format';
 import type { CoreDeps } from '../coreDeps';
 import { showError } from '../errors';
-import { fileOrIdFromArg } from '../fileArgs';
+import { filesOrIdsFromArgs } from '../fileArgs';
 import { previewUri } from '../providers/previewUri';
 
 /** More than this many files at once asks first: each one is a request and an editor tab. */
 const MANY_FILES = 10;
-
-function targetsFromArgs(first: unknown, second: unknown): Array<MistralFile | string> {
-  const args = Array.isArray(second) && second.length > 0 && (first === undefined || second.includes(first)) ? second : Array.isArray(first) ? first : first === undefined ? [] : [first];
-  const out: Array<MistralFile | string> = [];
-  const seen = new Set<string>();
-  for (const arg of args) {
-    const target = fileOrIdFromArg(arg);
-    const id = typeof target === 'string' ? target : target?.id;
-    if (target === undefined || id === undefined || seen.has(id)) continue;
-    seen.add(id);
-    out.push(target);
-  }
-  return out;
-}
 
 async function confirmLarge(name: string, bytes: number, limitMB: number): Promise<'open' | 'download' | undefined> {
   const open = vscode.l10n.t('Open Anyway');
@@ -53,7 +39,7 @@ async function openOne(deps: CoreDeps, target: MistralFile | string, preview: bo
     const stat = await deps.preview.stat(uri);
     file = { ...file, bytes: stat.size };
   } catch (err) {
-    const gone = (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') || (err instanceof MistralApiError && err.status === 404);
+    const gone = (err instanceof vscode.FileSystemError && err.code === 'FileNotFound') || isNotFound(err);
     if (gone) {
       const name = typeof target === 'string' ? id : target.filename;
       void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" no longer exists on Mistral; it was deleted. The list has been refreshed.', name));
@@ -79,7 +65,7 @@ async function openOne(deps: CoreDeps, target: MistralFile | string, preview: bo
  */
 export function registerOpenFile(deps: CoreDeps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.openFile', async (first?: unknown, second?: unknown) => {
-    let targets = targetsFromArgs(first, second);
+    let targets = filesOrIdsFromArgs(first, second);
     if (targets.length === 0) targets = deps.tree.selectedFiles();
     if (targets.length === 0) return [];
     if (targets.length > MANY_FILES) {

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MistralApiError, isAbortError } from '../../api/errors';
+import { MistralApiError, isAbortError, isKeyRejection } from '../../api/errors';
 import type { CoreDeps } from '../coreDeps';
 import { withCancellableProgress } from '../progress';
 
@@ -30,7 +30,7 @@ async function checkKey(deps: CoreDeps, key: string): Promise<KeyCheck> {
     );
     return { ok: true };
   } catch (err) {
-    const rejected = err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
+    const rejected = isKeyRejection(err);
     return { ok: false, rejected, error: err };
   } finally {
     void Promise.resolve(client.dispose()).catch(() => undefined);

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MistralApiError } from '../../api/errors';
+import { MistralApiError, isKeyRejection } from '../../api/errors';
 import type { FilesApi } from '../../api/filesApi';
 import type { RetrievedFile } from '../../api/types';
 import { PREVIEW_SCHEME, fileIdOfPreviewUri } from './previewUri';
@@ -14,7 +14,7 @@ export function toFileSystemError(err: unknown, uri: vscode.Uri): Error {
     if (err.status === 404) {
       return vscode.FileSystemError.FileNotFound(vscode.l10n.t('{0} no longer exists on Mistral (it was deleted).', uri.path.split('/').pop() ?? uri.path));
     }
-    if (err.status === 401 || err.status === 403) return vscode.FileSystemError.NoPermissions(err.message);
+    if (isKeyRejection(err)) return vscode.FileSystemError.NoPermissions(err.message);
     if (err.kind === 'network' || (err.status !== undefined && err.status >= 500)) return vscode.FileSystemError.Unavailable(err.message);
     return new Error(err.message);
   }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { MistralApiError } from '../../api/errors';
+import { MistralApiError, isKeyRejection } from '../../api/errors';
 import type { FilesApi } from '../../api/filesApi';
 import type { MistralFile } from '../../api/types';
 import type { ApiKeyStore, FilesTree, Settings } from '../deps';
@@ -37,10 +37,6 @@ export function classifyLoadProblem(err: unknown): LoadProblem {
   if (err.kind === 'invalid-request') return 'config';
   if (err.status !== undefined && (err.status >= 500 || err.status === 429 || err.status === 408)) return 'server';
   return 'other';
-}
-
-function isKeyRejection(err: unknown): boolean {
-  return err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
 }
 
 /**

@@ -36,7 +36,8 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const deps: CoreDeps = { context, log, client, keyStore, settings, tree, diagnostics, filter, preview };
   context.subscriptions.push(
     registerCommands(deps),
-    watchDeletedPreviews(preview, tree.onDidChangeTreeData, (fileId) => tree.model.find(fileId) !== undefined),
+    // Only a loaded list says anything about a file: before it (after a reset, a failure) every preview would look unlisted.
+    watchDeletedPreviews(preview, tree.onDidChangeTreeData, (fileId) => tree.model.rootState.kind !== 'ready' || tree.model.find(fileId) !== undefined),
     vscode.workspace.onDidChangeConfiguration((event) => {
       const connectionChanged = CONNECTION_SETTINGS.some((key) => event.affectsConfiguration(key)) && client.reconfigure();
       if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) tree.refresh();

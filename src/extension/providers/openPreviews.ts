@@ -18,6 +18,7 @@ export function openPreviewUris(): vscode.Uri[] {
 /**
  * When the tree reloads and an open preview's file is no longer listed, asks the service whether it was deleted
  * (by a delete here, in another window or elsewhere) and, if so, tells VS Code so the tab shows it as deleted.
+ * `isListed` answers true whenever the list cannot tell (not loaded yet), so nothing is asked then.
  */
 export function watchDeletedPreviews(
   provider: PreviewFileSystemProvider,

@@ -73,9 +73,14 @@ export class ResultMerger {
     this.textChars += chunk.textChars;
     for (const [role, count] of Object.entries(chunk.messagesByRole)) this.messagesByRole[role] = (this.messagesByRole[role] ?? 0) + count;
     for (const diagnostic of chunk.diagnostics) {
-      if (this.stored.length >= this.maxDiagnostics) break;
       diagnostic.line += lineShift;
       diagnostic.endLine += lineShift;
+    }
+    // The chunk's own problems and the cross-line ones it revealed compete for the cap by position, first kept.
+    const batch = this.batchDiagnostics(chunk, lineShift);
+    const incoming = batch.length > 0 ? [...chunk.diagnostics, ...batch].sort(compareDiagnostics) : chunk.diagnostics;
+    for (const diagnostic of incoming) {
+      if (this.stored.length >= this.maxDiagnostics) break;
       this.stored.push(diagnostic);
     }
     for (const kind of RECORD_KINDS) {
@@ -86,29 +91,31 @@ export class ResultMerger {
       into.count += from.count;
       if (!into.first && from.first) into.first = { ...from.first, line: from.first.line + lineShift };
     }
-    this.addBatchEntries(chunk, lineShift);
   }
 
-  private addBatchEntries(chunk: ChunkResult, lineShift: number): void {
+  /** Duplicate custom_ids and the request over the limit, counted here; storing them is the caller's. */
+  private batchDiagnostics(chunk: ChunkResult, lineShift: number): Diagnostic[] {
+    const found: Diagnostic[] = [];
     const { ids, lines, columns, endColumns } = chunk.batch;
     for (let k = 0; k < ids.length; k++) {
       this.batchRequests++;
       const line = lines[k] + lineShift;
       if (this.batchRequests === MAX_BATCH_REQUESTS + 1) {
-        this.addCounted(makeDiagnostic('too-many-requests', line, columns[k], endColumns[k], `Request ${MAX_BATCH_REQUESTS + 1}: a batch file holds at most ${MAX_BATCH_REQUESTS.toLocaleString('en-US')} requests`, 'Split the requests over several batch files'));
+        found.push(this.counted(makeDiagnostic('too-many-requests', line, columns[k], endColumns[k], `Request ${MAX_BATCH_REQUESTS + 1}: a batch file holds at most ${MAX_BATCH_REQUESTS.toLocaleString('en-US')} requests`, 'Split the requests over several batch files')));
       }
       const id = ids[k];
       if (id === null) continue;
       const firstLine = this.firstLineOfId.get(id);
       if (firstLine === undefined) this.firstLineOfId.set(id, line);
-      else this.addCounted(makeDiagnostic('custom-id-duplicate', line, columns[k], endColumns[k], `custom_id ${JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id)} is already used on line ${firstLine}`, 'Give each request its own custom_id so results can be matched to requests'));
+      else found.push(this.counted(makeDiagnostic('custom-id-duplicate', line, columns[k], endColumns[k], `custom_id ${JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id)} is already used on line ${firstLine}`, 'Give each request its own custom_id so results can be matched to requests')));
     }
+    return found;
   }
 
-  private addCounted(diagnostic: Diagnostic): void {
+  private counted(diagnostic: Diagnostic): Diagnostic {
     if (diagnostic.severity === 'error') this.errors++;
     else this.warnings++;
-    if (this.stored.length < this.maxDiagnostics) this.stored.push(diagnostic);
+    return diagnostic;
   }
 
   private detectFormat(): JsonlFormat {

@@ -149,6 +149,17 @@ describe('validation: limits', () => {
       assert.equal(result.summary.truncated, true);
     });
 
+    it(`keeps the first problems by position when cross-line ones compete for the cap (${name})`, async () => {
+      const path = join(dir, `dup-first-${name}.jsonl`);
+      const request = (id: string): string => `{"custom_id":"${id}","body":{"max_tokens":10,"messages":[{"role":"user","content":"hi"}]}}`;
+      // A duplicate custom_id on line 2, then a broken line after line after.
+      writeFileSync(path, [request('a'), request('a'), ...Array.from({ length: 6 }, () => '{"custom_id":')].join('\n') + '\n');
+      const result = await validateFile(path, { ...base, purpose: 'batch', maxDiagnostics: 5 });
+      assert.equal(result.diagnostics[0].code, 'custom-id-duplicate');
+      assert.deepEqual(result.diagnostics.map((d) => d.line), [2, 3, 4, 5, 6]);
+      assert.equal(result.summary.truncated, true);
+    });
+
     it(`cancels through an AbortSignal with an AbortError (${name})`, async () => {
       const path = join(dir, `abort-${name}.jsonl`);
       writeFileSync(path, `${OK}\n`.repeat(20_000));

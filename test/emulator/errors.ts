@@ -32,10 +32,10 @@ export function mistralErrorBody(message: string, type: string, code: string | n
 export const RATE_LIMIT_BODY = mistralErrorBody('Rate limit exceeded', 'rate_limited', '1300');
 
 /** The body for a status injected by a fault rule, shaped like what the service sends for that status. */
-export function bodyForStatus(status: number, requestId: string): unknown {
+export function bodyForStatus(status: number, requestId: string, pathname = ''): unknown {
   switch (status) {
     case 401: return unauthorizedBody(requestId);
-    case 404: return { detail: 'File not found' };
+    case 404: return { detail: pathname.startsWith('/v1/batch/') ? 'Batch job not found' : 'File not found' };
     case 413: return tooLargeBody(512 * 1024 * 1024);
     case 429: return RATE_LIMIT_BODY;
     case 500: return mistralErrorBody('Internal server error', 'internal_server_error');
@@ -113,10 +113,17 @@ const UUID_HYPHENATED = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 const UUID_SIMPLE = /^[0-9a-f]{32}$/i;
 
 /**
- * file_id is declared `format: uuid`, so FastAPI answers a malformed one with 422 `uuid_parsing`
+ * file_id and job_id are declared `format: uuid`, so FastAPI answers a malformed one with 422 `uuid_parsing`
  * (a well-formed but unknown id gets 404). Returns the canonical lower-case hyphenated form.
  */
-export function parseFileId(raw: string): string {
+export function parseFileId(raw: string, param = 'file_id'): string {
+  const parsed = parseUuid(['path', param], raw);
+  if (typeof parsed !== 'string') throw validationError([parsed]);
+  return parsed;
+}
+
+/** The canonical form of a UUID, or pydantic's `uuid_parsing` issue at `loc`. */
+export function parseUuid(loc: (string | number)[], raw: string): string | ValidationIssue {
   let candidate = raw.trim();
   if (candidate.toLowerCase().startsWith('urn:uuid:')) candidate = candidate.slice('urn:uuid:'.length);
   if (candidate.startsWith('{') && candidate.endsWith('}')) candidate = candidate.slice(1, -1);
@@ -129,5 +136,5 @@ export function parseFileId(raw: string): string {
   const msg = badCharacter
     ? `Input should be a valid UUID, invalid character: expected an optional prefix of \`urn:uuid:\` followed by [0-9a-fA-F-], found \`${badCharacter[0]}\` at ${badCharacter.index + 1}`
     : `Input should be a valid UUID, invalid length: expected length 32 for simple format, found ${candidate.replace(/-/g, '').length}`;
-  throw validationError([{ type: 'uuid_parsing', loc: ['path', 'file_id'], msg, input: raw, ctx: { error: msg.replace('Input should be a valid UUID, ', '') } }]);
+  return { type: 'uuid_parsing', loc, msg, input: raw, ctx: { error: msg.replace('Input should be a valid UUID, ', '') } };
 }

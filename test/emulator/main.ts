@@ -1,5 +1,5 @@
 /**
- * CLI: `node out/test/emulator/main.js --port 8787 --data DIR --api-key KEY [--seed demo] [--max-upload-bytes N]`.
+ * CLI: `node out/test/emulator/main.js --port 8787 --data DIR --api-key KEY [--seed demo] [--max-upload-bytes N] [--batch-rate N]`.
  * Prints one line with the URL when ready; SIGINT/SIGTERM close it cleanly.
  */
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type EmulatorOptions } from './server';
 
-const USAGE = 'Usage: npm run emulator -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--api-key KEY] [--seed demo] [--max-upload-bytes N]\n'
+const USAGE = 'Usage: npm run emulator -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--api-key KEY] [--seed demo] [--max-upload-bytes N] [--batch-rate N]\n'
   + 'The API key falls back to MISTRAL_API_KEY; --data defaults to a fresh temporary directory.';
 
 function fail(message: string): never {
@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!['--port', '--host', '--data', '--api-key', '--seed', '--max-upload-bytes'].includes(name)) fail(`Unknown option ${arg}.`);
+    if (!['--port', '--host', '--data', '--api-key', '--seed', '--max-upload-bytes', '--batch-rate'].includes(name)) fail(`Unknown option ${arg}.`);
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) fail(`${name} needs a value.`);
     values.set(name, value);
@@ -39,6 +39,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
   const maxUpload = values.get('--max-upload-bytes');
   const maxUploadBytes = maxUpload === undefined ? undefined : Number(maxUpload);
   if (maxUploadBytes !== undefined && !(Number.isInteger(maxUploadBytes) && maxUploadBytes > 0)) fail('--max-upload-bytes must be a positive integer.');
+  const batchRateRaw = values.get('--batch-rate');
+  const batchRate = batchRateRaw === undefined ? undefined : Number(batchRateRaw);
+  if (batchRate !== undefined && !(Number.isFinite(batchRate) && batchRate >= 0)) fail('--batch-rate must be a number ≥ 0 (requests per second per job).');
   return {
     port,
     host: values.get('--host'),
@@ -46,6 +49,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
     apiKey,
     seed: seed === 'demo' ? 'demo' : undefined,
     maxUploadBytes,
+    batchRate,
   };
 }
 

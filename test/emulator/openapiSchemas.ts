@@ -1,5 +1,6 @@
 /**
- * Strict validators for the Files API response schemas of shared/reference/mistral-files-openapi.yaml:
+ * Strict validators for the Files and Batch API response schemas of shared/reference/mistral-files-openapi.yaml
+ * and mistral-batch-openapi.yaml:
  * every object schema gets `additionalProperties: false`, so a field the spec does not name fails too.
  * Used by the emulator's conformance tests; a client test may use it to check what it parses.
  */
@@ -10,13 +11,17 @@ import { parse } from 'yaml';
 
 /** A verbatim copy of shared/reference/mistral-files-openapi.yaml, so a fresh clone has it. */
 const FIXTURE_RELATIVE = path.join('test', 'fixtures', 'emulator', 'mistral-files-openapi.yaml');
+const BATCH_FIXTURE = 'mistral-batch-openapi.yaml';
 
 export type ResponseSchemaName =
-  | 'CreateFileResponse' | 'ListFilesResponse' | 'GetFileResponse' | 'DeleteFileResponse' | 'GetSignedUrlResponse' | 'FileSchema';
+  | 'CreateFileResponse' | 'ListFilesResponse' | 'GetFileResponse' | 'DeleteFileResponse' | 'GetSignedUrlResponse' | 'FileSchema'
+  | 'BatchJob' | 'ListBatchJobsResponse' | 'DeleteBatchJobResponse' | 'HTTPValidationError' | 'OCRResponse' | 'TranscriptionResponse';
 
 export interface SchemaValidatorOptions {
-  /** Location of the OpenAPI document; defaults to the shared reference copy. */
+  /** Location of the Files OpenAPI document; defaults to the fixture copy. */
   openapiPath?: string;
+  /** Location of the Batch OpenAPI document; defaults to the fixture copy beside the Files one. */
+  batchOpenapiPath?: string;
   /** Purposes to accept beyond the spec's FilePurpose enum (Mistral also uses `audio`). */
   extraPurposes?: string[];
 }
@@ -37,6 +42,8 @@ function tighten(node: Json): Json {
     out[key] = key === '$ref' && typeof value === 'string' ? value.replace('#/components/schemas/', '#/$defs/') : tighten(value);
   }
   if (out.type === 'object' && out.properties !== undefined && out.additionalProperties === undefined) out.additionalProperties = false;
+  // Ajv cannot read OpenAPI's discriminator `mapping`; the `type` consts of each variant discriminate anyway.
+  delete out.discriminator;
   return out;
 }
 
@@ -53,8 +60,12 @@ export function resolveOpenApiPath(): string {
 }
 
 export function createSchemaValidator(options: SchemaValidatorOptions = {}): SchemaValidator {
-  const document = parse(readFileSync(options.openapiPath ?? resolveOpenApiPath(), 'utf8')) as { components: { schemas: Record<string, Json> } };
-  const defs = tighten(document.components.schemas as Json) as { [key: string]: { [key: string]: Json } };
+  const filesPath = options.openapiPath ?? resolveOpenApiPath();
+  const load = (file: string): Record<string, Json> => (parse(readFileSync(file, 'utf8')) as { components: { schemas: Record<string, Json> } }).components.schemas;
+  const batchPath = options.batchOpenapiPath ?? path.join(path.dirname(filesPath), BATCH_FIXTURE);
+  // The two documents share a few schemas (File, ApiKey); they are copies of one source, so either wins.
+  const schemas = { ...(existsSync(batchPath) ? load(batchPath) : {}), ...load(filesPath) };
+  const defs = tighten(schemas as Json) as { [key: string]: { [key: string]: Json } };
   if (options.extraPurposes?.length) {
     const purpose = defs.FilePurpose;
     purpose.enum = [...(purpose.enum as string[]), ...options.extraPurposes];
@@ -62,6 +73,8 @@ export function createSchemaValidator(options: SchemaValidatorOptions = {}): Sch
   const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false });
   ajv.addFormat('uuid', /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
   ajv.addFormat('binary', true);
+  ajv.addFormat('uri', (value: string) => URL.canParse(value));
+  ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)));
   const rootId = 'https://mistral-files.emulator/openapi';
   ajv.addSchema({ $id: rootId, $defs: defs });
   const cache = new Map<string, ValidateFunction>();

@@ -10,12 +10,15 @@ import { bodyForStatus, HttpError, methodNotAllowed, mistralErrorBody, routeNotF
 import { describeInvalidRule, FaultQueue, type FaultInjector, type FaultRule } from './faults';
 import { discardRequestBody, hasUnreadBody, sendJson, type RequestContext } from './http';
 import { routeFilesApi, serveSignedBlob, type RouteEnv } from './routes';
+import { isBatchPath, openBatch, routeBatchApi, routeBatchControl, type BatchControl } from './batch';
 import { isOversizedUpload } from './upload';
 import { seedDemo } from './seed';
 import { BLOB_PREFIX } from './signedUrl';
 import { FileStore } from './store';
 
 export type { FaultInjector, FaultRule } from './faults';
+export type { BatchControl, BatchSettings } from './batch';
+export type { FailRule } from './batch/types';
 
 export interface EmulatorOptions {
   /** Files and metadata persist here across restarts. */
@@ -30,6 +33,10 @@ export interface EmulatorOptions {
   seed?: 'demo';
   /** Default 512 MiB; tests lower it to exercise 413 quickly. */
   maxUploadBytes?: number;
+  /** Requests per second each batch job processes; default 20; 0 freezes jobs. Tests use a high rate. */
+  batchRate?: number;
+  /** Real milliseconds one hour of a batch job's `timeout_hours` lasts; default 3 600 000. */
+  batchTimeoutHourMs?: number;
 }
 
 export interface RunningEmulator {
@@ -37,6 +44,8 @@ export interface RunningEmulator {
   port: number;
   dataDir: string;
   faults: FaultInjector;
+  /** Batch test controls: requests to fail, speed. */
+  batch: BatchControl;
   close(): Promise<void>;
 }
 
@@ -47,6 +56,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (!options.apiKey) throw new Error('The emulator needs an API key (the one bearer key it accepts).');
   const store = await FileStore.open(options.dataDir);
   if (options.seed === 'demo' && store.isEmpty) await seedDemo(store);
+  const batch = await openBatch(store, { rate: options.batchRate, timeoutHourMs: options.batchTimeoutHourMs }, options.seed);
   const faults = new FaultQueue();
   const host = options.host ?? '127.0.0.1';
   const env: RouteEnv = { store, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, fallbackBaseUrl: '' };
@@ -84,7 +94,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (ctx.fault?.status !== undefined) return injectStatus(ctx, ctx.fault);
       if (pathname.startsWith(BLOB_PREFIX)) return await serveSignedBlob(ctx, env);
       if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(requestId));
-      await routeFilesApi(ctx, env);
+      if (isBatchPath(pathname)) await routeBatchApi(ctx, batch.env);
+      else await routeFilesApi(ctx, env);
     } catch (err) {
       answerError(ctx, err);
     }
@@ -94,8 +105,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const { req } = ctx;
     const route = ctx.url.pathname.slice(CONTROL_PREFIX.length);
     if (route === 'health' && req.method === 'GET') return sendJson(ctx, 200, { status: 'ok' });
-    if (route !== 'faults') throw routeNotFound();
+    if (route !== 'faults' && !route.startsWith('batch/')) throw routeNotFound();
     if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(ctx.requestId));
+    if (route !== 'faults') return routeBatchControl(ctx, batch.env, route);
     if (req.method === 'DELETE') {
       faults.clear();
       return sendJson(ctx, 200, { cleared: true });
@@ -122,7 +134,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       headers.connection = 'close';
       discardRequestBody(ctx.req);
     }
-    sendJson(ctx, status, bodyForStatus(status, ctx.requestId), headers);
+    sendJson(ctx, status, bodyForStatus(status, ctx.requestId, ctx.url.pathname), headers);
   }
 
   function answerError(ctx: RequestContext, err: unknown): void {
@@ -160,12 +172,14 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     port,
     dataDir: store.dataDir,
     faults,
+    batch: batch.control,
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
+        await batch.close();
         await store.flush();
       })();
       return closing;

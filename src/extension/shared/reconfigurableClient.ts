@@ -1,23 +1,11 @@
-import type { FilesApi, ClientConfig, ApiLogger } from '../../api/filesApi';
-import type {
-  CallOptions,
-  DeletedFile,
-  DownloadOptions,
-  FileList,
-  ListFilesParams,
-  RetrievedFile,
-  SignedUrl,
-  UploadOptions,
-  MistralFile,
-} from '../../api/types';
+import { Readable } from 'node:stream';
+import type { DisposableMistralApi, MistralApi } from '../../api/client';
+import { MISTRAL_SERVICES } from '../../api/client';
+import type { ApiLogger, ClientConfig } from '../../api/core/config';
+import { errorMessage } from '../../api/core/errors';
 import type { ConnectionSettings } from './settings';
 
-/** A FilesApi that owns sockets (an undici dispatcher) and must be disposed. */
-export interface DisposableFilesApi extends FilesApi {
-  dispose(): void | Promise<void>;
-}
-
-export type ClientConstructor = (config: ClientConfig) => DisposableFilesApi;
+export type ClientConstructor = (config: ClientConfig) => DisposableMistralApi;
 
 export function clientConfig(
   connection: ConnectionSettings,
@@ -31,37 +19,47 @@ function sameConnection(a: ConnectionSettings, b: ConnectionSettings): boolean {
   return a.baseUrl === b.baseUrl && a.proxy === b.proxy && a.strictSSL === b.strictSSL;
 }
 
-/** Stands in when the settings cannot make a client (a malformed base URL): every call rejects with why. */
-class UnusableClient implements DisposableFilesApi {
-  constructor(private readonly reason: unknown) {}
-  private fail(): Promise<never> {
-    return Promise.reject(this.reason);
+type Service = (typeof MISTRAL_SERVICES)[number];
+type AnyCall = (...args: unknown[]) => Promise<unknown>;
+
+/** Builds one object per service whose every method is `forward(service, method, args)`. */
+function forwardingServices(forward: (service: Service, method: string, args: unknown[]) => Promise<unknown>): MistralApi {
+  const api: Partial<Record<Service, unknown>> = {};
+  for (const service of MISTRAL_SERVICES) {
+    api[service] = new Proxy({}, {
+      get: (_target, method) => (typeof method === 'string' ? (...args: unknown[]) => forward(service, method, args) : undefined),
+    });
   }
-  list(): Promise<FileList> { return this.fail(); }
-  retrieve(): Promise<RetrievedFile> { return this.fail(); }
-  delete(): Promise<DeletedFile> { return this.fail(); }
-  upload(): Promise<MistralFile> { return this.fail(); }
-  downloadToFile(): Promise<{ bytes: number }> { return this.fail(); }
-  openContent(): ReturnType<FilesApi['openContent']> { return this.fail(); }
-  readContent(): Promise<Uint8Array> { return this.fail(); }
-  getSignedUrl(): Promise<SignedUrl> { return this.fail(); }
-  dispose(): void {}
+  return api as MistralApi;
+}
+
+/** Stands in when the settings cannot make a client (a malformed base URL): every call rejects with why. */
+function unusableClient(reason: unknown): DisposableMistralApi {
+  return { ...forwardingServices(() => Promise.reject(reason)), dispose: () => Promise.resolve() };
+}
+
+/** A stream (a file's content) keeps using the client's sockets until it is consumed or destroyed. */
+function openStream(result: unknown): Readable | undefined {
+  const body = (result as { body?: unknown } | null)?.body;
+  return body instanceof Readable && !body.destroyed && !body.readableEnded ? body : undefined;
 }
 
 interface ClientSlot {
-  client: DisposableFilesApi;
+  client: DisposableMistralApi;
   /** Calls (and open content streams) still using this client. */
   inFlight: number;
   retired: boolean;
 }
 
 /**
- * The FilesApi handed to every command: it delegates to a client built from the current base URL and proxy settings
- * and swaps that client when they change, so `deps.client` stays one stable object. A call already running keeps the
- * client it started on (a 500 MB upload is not cut by a settings change); the old client is disposed once its last
- * call settles.
+ * The MistralApi handed to every command: it forwards each call to a client built from the current base URL and
+ * proxy settings and swaps that client when they change, so `deps.client` stays one stable object. A call already
+ * running keeps the client it started on (a 500 MB upload is not cut by a settings change); the old client is
+ * disposed once its last call settles. Calls are forwarded by name, so a new API method needs no change here.
  */
-export class ReconfigurableFilesApi implements FilesApi {
+export class ReconfigurableClient implements MistralApi {
+  readonly files: MistralApi['files'];
+  readonly batch: MistralApi['batch'];
   private slot: ClientSlot;
   private connection: ConnectionSettings;
 
@@ -73,15 +71,18 @@ export class ReconfigurableFilesApi implements FilesApi {
   ) {
     this.connection = readConnection();
     this.slot = { client: this.build(this.connection, apiKey), inFlight: 0, retired: false };
+    const services = forwardingServices((service, method, args) => this.use(service, method, args));
+    this.files = services.files;
+    this.batch = services.batch;
   }
 
-  private build(connection: ConnectionSettings, apiKey: ClientConfig['apiKey']): DisposableFilesApi {
+  private build(connection: ConnectionSettings, apiKey: ClientConfig['apiKey']): DisposableMistralApi {
     try {
       return this.construct(clientConfig(connection, apiKey, this.logger));
     } catch (err) {
       // The reason names the host where it matters; the raw setting may hold a user:password the check refused.
-      this.logger.error(`Cannot use the API endpoint: ${err instanceof Error ? err.message : String(err)}`);
-      return new UnusableClient(err);
+      this.logger.error(`Cannot use the API endpoint: ${errorMessage(err)}`);
+      return unusableClient(err);
     }
   }
 
@@ -99,11 +100,11 @@ export class ReconfigurableFilesApi implements FilesApi {
   }
 
   /** A separate client with an explicit key, for checking a key before it is stored. Dispose it after use. */
-  withKey(apiKey: string): DisposableFilesApi {
+  withKey(apiKey: string): DisposableMistralApi {
     return this.build(this.readConnection(), apiKey);
   }
 
-  private async use<T>(call: (client: DisposableFilesApi) => Promise<T>, holdUntil?: (result: T) => Promise<void>): Promise<T> {
+  private async use(service: Service, method: string, args: unknown[]): Promise<unknown> {
     const slot = this.slot;
     slot.inFlight++;
     let released = false;
@@ -114,8 +115,10 @@ export class ReconfigurableFilesApi implements FilesApi {
       if (slot.retired && slot.inFlight === 0) void this.disposeQuietly(slot.client);
     };
     try {
-      const result = await call(slot.client);
-      if (holdUntil) void holdUntil(result).finally(release);
+      const target = slot.client[service] as unknown as Record<string, AnyCall>;
+      const result = await target[method](...args);
+      const stream = openStream(result);
+      if (stream) stream.once('close', release);
       else release();
       return result;
     } catch (err) {
@@ -124,48 +127,16 @@ export class ReconfigurableFilesApi implements FilesApi {
     }
   }
 
-  list(params?: ListFilesParams, options?: CallOptions): Promise<FileList> {
-    return this.use((client) => client.list(params, options));
-  }
-  retrieve(fileId: string, options?: CallOptions): Promise<RetrievedFile> {
-    return this.use((client) => client.retrieve(fileId, options));
-  }
-  delete(fileId: string, options?: CallOptions): Promise<DeletedFile> {
-    return this.use((client) => client.delete(fileId, options));
-  }
-  upload(localPath: string, options?: UploadOptions): Promise<MistralFile> {
-    return this.use((client) => client.upload(localPath, options));
-  }
-  downloadToFile(fileId: string, destinationPath: string, options?: DownloadOptions): Promise<{ bytes: number }> {
-    return this.use((client) => client.downloadToFile(fileId, destinationPath, options));
-  }
-  openContent(fileId: string, options?: DownloadOptions): ReturnType<FilesApi['openContent']> {
-    return this.use(
-      (client) => client.openContent(fileId, options),
-      // The stream keeps using the client's connection until it is consumed or destroyed.
-      (opened) => new Promise<void>((resolve) => {
-        if (opened.body.destroyed || opened.body.readableEnded) resolve();
-        else opened.body.once('close', () => resolve());
-      }),
-    );
-  }
-  readContent(fileId: string, options?: DownloadOptions): Promise<Uint8Array> {
-    return this.use((client) => client.readContent(fileId, options));
-  }
-  getSignedUrl(fileId: string, expiryHours?: number, options?: CallOptions): Promise<SignedUrl> {
-    return this.use((client) => client.getSignedUrl(fileId, expiryHours, options));
-  }
-
   async dispose(): Promise<void> {
     this.slot.retired = true;
     await this.disposeQuietly(this.slot.client);
   }
 
-  private async disposeQuietly(client: DisposableFilesApi): Promise<void> {
+  private async disposeQuietly(client: DisposableMistralApi): Promise<void> {
     try {
       await client.dispose();
     } catch (err) {
-      this.logger.warn(`Closing an API client failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.logger.warn(`Closing an API client failed: ${errorMessage(err)}`);
     }
   }
 }

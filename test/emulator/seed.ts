@@ -2,9 +2,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import { inferSampleType, isJsonlFilename, JsonlSniffer, mimetypeForFilename } from './fileTypes';
-import {
-  batchErrorJsonl, batchRequestJsonl, batchResultJsonl, instructTrainingJsonl, invoicePdf, pretrainJsonl, receiptPng, toneWav,
-} from './seedContent';
+import { batchRequestJsonl, instructTrainingJsonl, invoicePdf, pretrainJsonl, receiptPng, toneWav } from './seedContent';
 import type { FileStore } from './store';
 
 interface DemoFile {
@@ -18,14 +16,12 @@ interface DemoFile {
 }
 
 export function demoFiles(): DemoFile[] {
-  const batchJob = '7c1e5a0f-2b9d-4d4e-9a61-3f0c2d8e4b17';
   return [
     { filename: 'support-chat-train.jsonl', purpose: 'fine-tune', content: instructTrainingJsonl(6), daysAgo: 24.3 },
     { filename: 'support-chat-validation.jsonl', purpose: 'fine-tune', content: instructTrainingJsonl(1), daysAgo: 24.2 },
     { filename: 'product-docs-corpus.jsonl', purpose: 'fine-tune', content: pretrainJsonl(), daysAgo: 17.8, visibility: 'user' },
     { filename: 'tickets-2026-10.jsonl', purpose: 'batch', content: batchRequestJsonl(12), daysAgo: 9.5 },
-    { filename: `${batchJob}.jsonl`, purpose: 'batch', content: batchResultJsonl(12), daysAgo: 9.4, source: 'mistral', sampleType: 'batch_result' },
-    { filename: `${batchJob}_error.jsonl`, purpose: 'batch', content: batchErrorJsonl(), daysAgo: 9.4, source: 'mistral', sampleType: 'batch_error' },
+    // The batch_result and batch_error files come from the demo batch jobs (batch/seedJobs.ts).
     { filename: 'invoice-INV-2026-0142.pdf', purpose: 'ocr', content: invoicePdf(), daysAgo: 5.1 },
     { filename: 'receipt-scan.png', purpose: 'ocr', content: receiptPng(), daysAgo: 3.6 },
     { filename: 'standup-snippet.wav', purpose: 'audio', content: toneWav(), daysAgo: 1.2 },

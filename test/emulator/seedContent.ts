@@ -64,36 +64,6 @@ export function batchRequestJsonl(count: number): Buffer {
   return jsonl(lines);
 }
 
-export function batchResultJsonl(count: number): Buffer {
-  const lines = [];
-  for (let i = 0; i < count; i++) {
-    const [, answer] = TOPICS[i % TOPICS.length];
-    lines.push({
-      id: `batch-${(0xa1b2c3 + i).toString(16)}`,
-      custom_id: `ticket-${1000 + i}`,
-      response: {
-        status_code: 200,
-        body: {
-          id: `cmpl-${(0x5e7a00 + i).toString(16)}`,
-          object: 'chat.completion',
-          model: 'mistral-small-latest',
-          choices: [{ index: 0, message: { role: 'assistant', content: answer }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 14 + i, completion_tokens: 31 + i, total_tokens: 45 + 2 * i },
-        },
-      },
-      error: null,
-    });
-  }
-  return jsonl(lines);
-}
-
-export function batchErrorJsonl(): Buffer {
-  return jsonl([
-    { id: 'batch-e0f1a2', custom_id: 'ticket-1003', response: { status_code: 400, body: { object: 'error', message: 'Prompt contains 40123 tokens, too large for model with 32768 maximum context length', type: 'invalid_request_error', param: null, code: '3051' } }, error: null },
-    { id: 'batch-e0f1a3', custom_id: 'ticket-1006', response: null, error: { message: 'Request timed out', code: 'timeout' } },
-  ]);
-}
-
 /** A one-page PDF with a text line, its xref offsets computed so readers accept it without repair. */
 export function invoicePdf(): Buffer {
   return onePagePdf('BT /F1 18 Tf 72 720 Td (Invoice INV-2026-0142) Tj 0 -28 Td /F1 12 Tf (Acme Workspace - Business plan, 12 seats: EUR 1,188.00) Tj ET');

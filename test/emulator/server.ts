@@ -55,8 +55,10 @@ const CONTROL_PREFIX = '/_emulator/';
 export async function startEmulator(options: EmulatorOptions): Promise<RunningEmulator> {
   if (!options.apiKey) throw new Error('The emulator needs an API key (the one bearer key it accepts).');
   const store = await FileStore.open(options.dataDir);
-  if (options.seed === 'demo' && store.isEmpty) await seedDemo(store);
-  const batch = await openBatch(store, { rate: options.batchRate, timeoutHourMs: options.batchTimeoutHourMs }, options.seed);
+  // Demo batch jobs point at demo files, so they are seeded only together with them.
+  const seeding = options.seed === 'demo' && store.isEmpty;
+  if (seeding) await seedDemo(store);
+  const batch = await openBatch(store, { rate: options.batchRate, timeoutHourMs: options.batchTimeoutHourMs }, seeding);
   const faults = new FaultQueue();
   const host = options.host ?? '127.0.0.1';
   const env: RouteEnv = { store, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, fallbackBaseUrl: '' };

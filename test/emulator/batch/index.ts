@@ -15,10 +15,10 @@ export interface BatchService {
   close(): Promise<void>;
 }
 
-export async function openBatch(store: FileStore, settings: BatchSettings, seed: 'demo' | undefined): Promise<BatchService> {
+export async function openBatch(store: FileStore, settings: BatchSettings, seedDemo: boolean): Promise<BatchService> {
   const controls = new BatchControls(settings);
   const jobs = await JobStore.open(store.dataDir);
-  if (seed === 'demo' && jobs.isEmpty) await seedDemoJobs(store, jobs, controls);
+  if (seedDemo && jobs.isEmpty) await seedDemoJobs(store, jobs, controls);
   const engine = new BatchEngine(store, jobs, controls);
   return { env: { store, jobs, engine, controls }, control: controls, close: () => engine.close() };
 }

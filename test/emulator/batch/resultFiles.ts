@@ -15,16 +15,20 @@ export interface ResultFiles {
  * with no lines is not written. Ids derive from the job id, so a job finished twice (a crash between the
  * file and the job write) does not leave two copies.
  */
-export async function writeResultFiles(store: FileStore, jobId: string, results: ResultLine[]): Promise<ResultFiles> {
+export async function writeResultFiles(
+  store: FileStore, jobId: string, results: ResultLine[], createdAt = Math.floor(Date.now() / 1000),
+): Promise<ResultFiles> {
   const failed = results.filter((line) => line.error !== null);
   const succeeded = results.filter((line) => line.error === null);
   return {
-    outputFile: await writeLines(store, derivedUuid(`${jobId}:output`), `${jobId}.jsonl`, 'batch_result', succeeded),
-    errorFile: await writeLines(store, derivedUuid(`${jobId}:error`), `${jobId}_error.jsonl`, 'batch_error', failed),
+    outputFile: await writeLines(store, derivedUuid(`${jobId}:output`), `${jobId}.jsonl`, 'batch_result', succeeded, createdAt),
+    errorFile: await writeLines(store, derivedUuid(`${jobId}:error`), `${jobId}_error.jsonl`, 'batch_error', failed, createdAt),
   };
 }
 
-async function writeLines(store: FileStore, id: string, filename: string, sampleType: string, lines: ResultLine[]): Promise<string | null> {
+async function writeLines(
+  store: FileStore, id: string, filename: string, sampleType: string, lines: ResultLine[], createdAt: number,
+): Promise<string | null> {
   if (lines.length === 0) return null;
   if (store.get(id)) return id;
   const content = Buffer.from(lines.map((line) => JSON.stringify(line)).join('\n') + '\n');
@@ -32,7 +36,7 @@ async function writeLines(store: FileStore, id: string, filename: string, sample
   await fs.writeFile(tempPath, content);
   await store.add({
     bytes: content.length,
-    created_at: Math.floor(Date.now() / 1000),
+    created_at: createdAt,
     filename,
     purpose: 'batch',
     sample_type: sampleType,

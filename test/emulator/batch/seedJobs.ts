@@ -1,7 +1,8 @@
 /**
- * `--seed demo` batch jobs, one in every status. Finished ones are produced by the engine's own line
- * answering, so their result files are real; the QUEUED and CANCELLATION_REQUESTED ones are held for an hour
- * so a demo can see them, and the RUNNING one moves at the configured rate.
+ * `--seed demo` batch jobs, one in every status. The finished one's result files are produced by the engine's
+ * own line answering; they are the demo's only `mistral` files, so the jobs that stopped early stopped before
+ * any line ran (the Files list of the demo stays as small as before). The QUEUED and CANCELLATION_REQUESTED jobs
+ * are held for an hour so a demo can see them; the RUNNING one moves at the configured rate.
  */
 import { promises as fs } from 'node:fs';
 import type { FileStore } from '../store';
@@ -21,7 +22,11 @@ const QUESTIONS = [
   'Do you support SSO?', 'How do I export my data?', 'Is there a mobile app?',
 ];
 
+/** The demo's finished job, whose result files the Files list shows. */
+export const DEMO_BATCH_JOB_ID = '7c1e5a0f-2b9d-4d4e-9a61-3f0c2d8e4b17';
+
 interface SeedSpec {
+  id?: string;
   input: Partial<CreateJobInput> & { endpoint: string };
   status: BatchStatus;
   hoursAgo: number;
@@ -48,7 +53,11 @@ export async function seedDemoJobs(store: FileStore, jobs: JobStore, controls: B
   const specs: SeedSpec[] = [
     {
       input: { ...base, endpoint: '/v1/chat/completions', inputFiles: tickets ? [tickets] : [], requests: tickets ? null : chatRequests(12, 'ticket'), metadata: { job_type: 'support-triage' } },
-      status: 'SUCCESS', hoursAgo: 220, done: 1, failRules: [{ customId: 'ticket-1004', statusCode: 500 }],
+      id: DEMO_BATCH_JOB_ID, status: 'SUCCESS', hoursAgo: 226, done: 1,
+      failRules: [
+        { customId: 'ticket-1003', statusCode: 400, message: 'Prompt contains 40123 tokens, too large for model with 32768 maximum context length' },
+        { customId: 'ticket-1006', statusCode: 504, message: 'Request timed out' },
+      ],
     },
     {
       input: { ...base, endpoint: '/v1/chat/completions', inputFiles: training ? [training] : [], metadata: { job_type: 'mistake' } },
@@ -58,12 +67,12 @@ export async function seedDemoJobs(store: FileStore, jobs: JobStore, controls: B
     {
       input: { ...base, endpoint: '/v1/embeddings', model: 'mistral-embed', metadata: { job_type: 'search-index' },
         requests: QUESTIONS.map((q, i) => ({ custom_id: `doc-${i + 1}`, body: { input: [q] } })) },
-      status: 'TIMEOUT_EXCEEDED', hoursAgo: 120, done: 0.5,
+      status: 'TIMEOUT_EXCEEDED', hoursAgo: 120, done: 0,
     },
     {
       input: { ...base, endpoint: '/v1/ocr', model: 'mistral-ocr-latest', metadata: { job_type: 'invoices' },
         requests: [invoice, receipt, invoice].map((id, i) => ({ custom_id: `scan-${i + 1}`, body: { document: { file_id: id ?? '00000000-0000-4000-8000-000000000000' } } })) },
-      status: 'CANCELLED', hoursAgo: 50, done: 2 / 3,
+      status: 'CANCELLED', hoursAgo: 50, done: 0,
     },
     { input: { ...base, endpoint: '/v1/chat/completions', requests: chatRequests(10_000, 'backfill'), metadata: { job_type: 'backfill' } }, status: 'RUNNING', hoursAgo: 0.5, done: 0.4 },
     { input: { ...base, endpoint: '/v1/moderations', model: 'mistral-moderation-latest', requests: QUESTIONS.map((q, i) => ({ custom_id: `msg-${i + 1}`, body: { input: q } })), metadata: { job_type: 'moderation' } }, status: 'CANCELLATION_REQUESTED', hoursAgo: 0.3, done: 0, hold: true },
@@ -82,12 +91,13 @@ async function seedJob(spec: SeedSpec, store: FileStore, jobs: JobStore, control
   const input = { metadata: null, ...spec.input } as CreateJobInput;
   const createdAtMs = Date.now() - spec.hoursAgo * HOUR_MS;
   const job: StoredJob = { ...newJob(input, jobs.takeSeq(), controls, createdAtMs), failRules: spec.failRules ?? [] };
+  if (spec.id) job.id = spec.id;
   const inlineLines = input.requests?.map((request) => JSON.stringify(request)).join('\n');
   const entries: InputEntry[] = [];
   const seen = new Map<string, string>();
   if (inlineLines !== undefined) parseLines(inlineLines, 'the inline requests', seen, entries);
   for (const id of input.inputFiles) parseLines(await fs.readFile(store.blobPath(id), 'utf8'), `file ${id}`, seen, entries);
-  const started = spec.status === 'QUEUED' || spec.status === 'FAILED' ? null : job.created_at + 40;
+  const started = spec.done === 0 && spec.status !== 'RUNNING' ? null : job.created_at + 40;
   Object.assign(job, { status: spec.status, started_at: started, validated: spec.status !== 'QUEUED' });
   if (spec.hold) job.holdUntilMs = Date.now() + HOUR_MS;
   if (spec.status !== 'FAILED' && spec.status !== 'QUEUED') job.total_requests = entries.length;
@@ -100,11 +110,12 @@ async function seedJob(spec: SeedSpec, store: FileStore, jobs: JobStore, control
   job.failed_requests = results.filter((line) => line.error !== null).length;
   job.succeeded_requests = job.completed_requests - job.failed_requests;
   if (['SUCCESS', 'FAILED', 'TIMEOUT_EXCEEDED', 'CANCELLED'].includes(spec.status)) {
-    const written = await writeResultFiles(store, job.id, results);
+    const completedAt = job.created_at + (spec.status === 'TIMEOUT_EXCEEDED' ? 24 * 3600 : 40 + 2 * results.length);
+    const written = await writeResultFiles(store, job.id, results, completedAt);
     Object.assign(job, {
       output_file: written.outputFile,
       error_file: written.errorFile,
-      completed_at: job.created_at + (spec.status === 'TIMEOUT_EXCEEDED' ? 24 * 3600 : 40 + 2 * results.length),
+      completed_at: completedAt,
       errors: spec.errors ?? summariseFailures(results, spec.status, job.timeoutHours),
     });
   }

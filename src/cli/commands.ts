@@ -1,8 +1,8 @@
-/** The CLI's file commands over MistralFilesClient. Each returns what to print; errors propagate to main.ts. */
+/** The CLI's file commands over MistralClient. Each returns what to print; errors propagate to main.ts. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { FilesApi } from '../api/filesApi';
-import { SIGNED_URL_DEFAULT_HOURS } from '../api/types';
+import type { MistralApi } from '../api/client';
+import { SIGNED_URL_DEFAULT_HOURS } from '../api/files/types';
 import { formatBytes } from '../util/format';
 import { sanitizeFilename } from '../util/sanitizeFilename';
 import { printable, ProgressLine, renderFileDetails, renderFileList } from './render';
@@ -10,7 +10,7 @@ import { printable, ProgressLine, renderFileDetails, renderFileList } from './re
 export class UsageError extends Error {}
 
 export interface CommandContext {
-  api: FilesApi;
+  api: MistralApi;
   json: boolean;
   signal: AbortSignal;
   stdout: NodeJS.WritableStream;
@@ -50,7 +50,7 @@ export async function listCommand(ctx: CommandContext, positionals: string[], op
     const value = options[name];
     return Array.isArray(value) && value.length > 0 ? value : undefined;
   };
-  const list = await ctx.api.list(
+  const list = await ctx.api.files.list(
     {
       page,
       pageSize: wholeNumber(options, 'page-size', 1),
@@ -67,7 +67,7 @@ export async function listCommand(ctx: CommandContext, positionals: string[], op
 }
 
 export async function getCommand(ctx: CommandContext, positionals: string[]): Promise<void> {
-  const file = await ctx.api.retrieve(onePositional(positionals, 'file id'), { signal: ctx.signal });
+  const file = await ctx.api.files.retrieve(onePositional(positionals, 'file id'), { signal: ctx.signal });
   if (ctx.json) printJson(ctx, file);
   else ctx.stdout.write(renderFileDetails(file));
 }
@@ -78,7 +78,7 @@ export async function uploadCommand(ctx: CommandContext, positionals: string[], 
   const name = text(options, 'name') ?? path.basename(localPath);
   const progress = new ProgressLine(ctx.stderr, 'Uploading', printable(name));
   try {
-    const file = await ctx.api.upload(localPath, {
+    const file = await ctx.api.files.upload(localPath, {
       purpose: text(options, 'purpose') ?? 'fine-tune',
       visibility: text(options, 'visibility'),
       expiry,
@@ -108,7 +108,7 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
     destination = path.resolve(ctx.cwd, out);
     displayName = path.basename(destination);
   } else {
-    const meta = await ctx.api.retrieve(fileId, { signal: ctx.signal });
+    const meta = await ctx.api.files.retrieve(fileId, { signal: ctx.signal });
     displayName = sanitizeFilename(meta.filename, `${meta.id}.bin`);
     destination = path.join(out === undefined ? ctx.cwd : path.resolve(ctx.cwd, out), displayName);
     if (!options.force && fs.existsSync(destination)) {
@@ -117,7 +117,7 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
   }
   const progress = new ProgressLine(ctx.stderr, 'Downloading', printable(displayName));
   try {
-    const result = await ctx.api.downloadToFile(fileId, destination, {
+    const result = await ctx.api.files.downloadToFile(fileId, destination, {
       signal: ctx.signal,
       onProgress: (p) => {
         progress.update(p);
@@ -133,7 +133,7 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
 }
 
 export async function deleteCommand(ctx: CommandContext, positionals: string[]): Promise<void> {
-  const result = await ctx.api.delete(onePositional(positionals, 'file id'), { signal: ctx.signal });
+  const result = await ctx.api.files.delete(onePositional(positionals, 'file id'), { signal: ctx.signal });
   if (ctx.json) printJson(ctx, result);
   else ctx.stdout.write(result.deleted ? `Deleted ${result.id}\n` : `Mistral did not delete ${result.id}\n`);
 }
@@ -141,7 +141,7 @@ export async function deleteCommand(ctx: CommandContext, positionals: string[]):
 export async function urlCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
   const fileId = onePositional(positionals, 'file id');
   const hours = wholeNumber(options, 'expiry', 0, 'a whole number of hours (1 to 168)') ?? SIGNED_URL_DEFAULT_HOURS;
-  const signed = await ctx.api.getSignedUrl(fileId, hours, { signal: ctx.signal });
+  const signed = await ctx.api.files.getSignedUrl(fileId, hours, { signal: ctx.signal });
   if (ctx.json) printJson(ctx, { ...signed, expiry_hours: hours });
   else ctx.stdout.write(`${signed.url}\n`);
 }

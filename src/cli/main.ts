@@ -5,9 +5,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { MistralFilesClient } from '../api/client';
-import { DEFAULT_BASE_URL } from '../api/endpoint';
-import { MistralApiError } from '../api/errors';
+import { MistralClient } from '../api/client';
+import { DEFAULT_BASE_URL } from '../api/core/endpoint';
+import { MistralApiError, errorMessage } from '../api/core/errors';
 import {
   deleteCommand,
   downloadCommand,
@@ -138,9 +138,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
-  let client: MistralFilesClient | undefined;
+  let client: MistralClient | undefined;
   try {
-    client = new MistralFilesClient({
+    client = new MistralClient({
       apiKey,
       baseUrl: (values['base-url'] as string | undefined) ?? io.env.MISTRAL_BASE_URL,
       proxy: values.proxy as string | undefined,
@@ -169,7 +169,7 @@ function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStrea
     detail = { kind: err.kind, status: err.status, api_message: err.apiMessage, request_id: err.requestId };
   } else {
     code = 1;
-    message = `Unexpected failure: ${err instanceof Error ? err.message : String(err)}`;
+    message = `Unexpected failure: ${errorMessage(err)}`;
   }
   // Belt and braces: nothing printed may carry the key, whatever produced the text.
   const safe = (text: string): string => text.split(apiKey).join('***');
@@ -232,7 +232,7 @@ function main(): void {
       process.exitCode = code;
     },
     (err: unknown) => {
-      process.stderr.write(`Unexpected failure: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stderr.write(`Unexpected failure: ${errorMessage(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -1,5 +1,5 @@
 /** Human output of the CLI: the file table, one file's details, and a progress line for TTYs. */
-import type { FileList, MistralFile, RetrievedFile, TransferProgress } from '../api/types';
+import type { FileList, MistralFile, RetrievedFile, TransferProgress } from '../api/files/types';
 import { formatBytes, formatRelativeTime, formatTimestamp } from '../util/format';
 
 export function renderTable(rows: string[][], header: string[]): string {

@@ -1,4 +1,5 @@
 /** `mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] FILE...` */
+import { errorMessage } from '../api/core/errors';
 import { validateFile, type IntendedPurpose, type ValidationResult } from '../validation/index';
 
 export interface ValidateIo {
@@ -75,7 +76,7 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
     try {
       result = await validateFile(path, { purpose: parsed.purpose, maxDiagnostics: parsed.maxProblems });
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : error instanceof Error ? error.message : String(error);
+      const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error);
       io.stderr.write(`${path}: cannot validate: ${reason}\n`);
       exitCode = 2;
       continue;

@@ -1,36 +1,39 @@
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../coreDeps';
-import { registerClearApiKey } from './clearApiKey';
-import { registerClearFilter } from './clearFilter';
-import { registerCopyFileId } from './copyFileId';
-import { registerCopySignedUrl } from './copySignedUrl';
-import { registerDelete } from './delete';
-import { registerDownload } from './download';
-import { registerFilter } from './filter';
-import { registerLoadMore } from './loadMore';
-import { registerOpenFile } from './openFile';
-import { registerRefresh } from './refresh';
-import { registerSetApiKey } from './setApiKey';
-import { registerShowLog } from './showLog';
-import { registerUpload } from './upload';
-import { registerValidate } from './validate';
+import { registerClearApiKey } from './account/clearApiKey';
+import { registerSetApiKey } from './account/setApiKey';
+import { registerShowLog } from './account/showLog';
+import type { Deps } from './deps';
+import { registerClearFilter } from './files/commands/clearFilter';
+import { registerCopyFileId } from './files/commands/copyFileId';
+import { registerCopySignedUrl } from './files/commands/copySignedUrl';
+import { registerDelete } from './files/commands/delete';
+import { registerDownload } from './files/commands/download';
+import { registerFilter } from './files/commands/filter';
+import { registerLoadMore } from './files/commands/loadMore';
+import { registerOpenFile } from './files/commands/openFile';
+import { registerRefresh } from './files/commands/refresh';
+import { registerUpload } from './files/commands/upload';
+import { registerValidate } from './validation/validateCommand';
 
 /** Every `mistral.*` command of package.json `contributes.commands`; the manifest test checks none is missing. */
-export function registerCommands(deps: CoreDeps): vscode.Disposable {
+export function registerCommands(deps: Deps): vscode.Disposable {
   return vscode.Disposable.from(
+    // Account
     registerSetApiKey(deps),
     registerClearApiKey(deps),
+    registerShowLog(deps),
+    // Files
     registerRefresh(deps),
     registerFilter(deps),
     registerClearFilter(deps),
     registerOpenFile(deps),
     registerCopyFileId(deps),
     registerLoadMore(deps),
-    registerShowLog(deps),
     registerUpload(deps),
-    registerValidate(deps),
     registerDownload(deps),
     registerDelete(deps),
     registerCopySignedUrl(deps),
+    // Validation
+    registerValidate(deps),
   );
 }

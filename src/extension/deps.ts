@@ -1,6 +1,13 @@
+/**
+ * What commands, views and providers are given: one `Deps`, built in `activate()` from small interfaces. Commands
+ * call these interfaces, never the classes behind them, so a test can build a `Deps` from fakes
+ * (test/integration/support.ts builds the real one).
+ */
 import type * as vscode from 'vscode';
-import type { FilesApi } from '../api/filesApi';
-import type { MistralFile, FilePurpose } from '../api/types';
+import type { DisposableMistralApi, MistralApi } from '../api/client';
+import type { FilePurpose, MistralFile } from '../api/files/types';
+import type { ValidationResult } from '../validation/types';
+import type { FileFilter } from './files/tree/filesModel';
 
 /** Reads the API key from SecretStorage and says when it changes (in this window or another one). */
 export interface ApiKeyStore {
@@ -23,26 +30,64 @@ export interface Settings {
   readonly defaultVisibility: 'workspace' | 'user';
 }
 
-/** What commands may ask of the Files tree. */
+/** The Mistral services, following the connection settings; `withKey` checks a key before it is stored. */
+export interface ApiClient extends MistralApi {
+  withKey(apiKey: string): DisposableMistralApi;
+}
+
+/** The filter the Files view applies to its lists (mirrored in the `mistral.filterActive` context key). */
+export interface FilesFilter {
+  readonly value: FileFilter;
+  readonly active: boolean;
+  set(filter: FileFilter): void;
+  clear(): void;
+}
+
+/** What commands may ask of the Files view. */
 export interface FilesTree {
   /** Reloads one purpose group, or everything. */
   refresh(purpose?: FilePurpose): void;
+  /** Resolves when the root and the groups' first pages (or one group's reload) have loaded or failed. */
+  whenLoaded(purpose?: FilePurpose): Promise<void>;
+  /** Loads the next page of a group. Rejects with the API error. */
+  loadMore(purpose: FilePurpose): Promise<void>;
   /** Shows and selects a file's node, loading its group first. */
   reveal(file: MistralFile): Promise<void>;
   /** Files currently selected in the view. */
   selectedFiles(): MistralFile[];
+  /** Files this extension deleted: their groups reload and open previews show them as deleted. */
+  filesDeleted(files: ReadonlyArray<MistralFile | string>): void;
+  /** The filter the view applies to its lists. */
+  readonly filter: FilesFilter;
+}
+
+/** Read-only previews of remote files (`mistral-file:` URIs). */
+export interface FilePreviews {
+  stat(uri: vscode.Uri): Promise<vscode.FileStat>;
+}
+
+/**
+ * The one owner of the Problems entries: live validation (the open text) and Validate / pre-upload runs (the file on
+ * disk) describe the same files, so publishing one replaces the other and a mistake is never listed twice.
+ */
+export interface Problems {
+  publishRun(uri: vscode.Uri, result: ValidationResult): void;
+  publishLive(uri: vscode.Uri, result: ValidationResult): void;
+  hasLive(uri: vscode.Uri): boolean;
+  /** Drops one document's live results, or all of them. */
+  clearLive(uri?: vscode.Uri): void;
 }
 
 /** Everything a command needs; built once in activate(). */
-export interface ExtensionDeps {
+export interface Deps {
   readonly context: vscode.ExtensionContext;
   readonly log: vscode.LogOutputChannel;
-  readonly client: FilesApi;
+  readonly client: ApiClient;
   readonly keyStore: ApiKeyStore;
   readonly settings: Settings;
-  readonly tree: FilesTree;
-  /** Problems from "Validate JSONL" and pre-upload validation (live validation has its own collection). */
-  readonly diagnostics: vscode.DiagnosticCollection;
+  readonly files: FilesTree;
+  readonly previews: FilePreviews;
+  readonly problems: Problems;
 }
 
 /**

@@ -1,19 +1,27 @@
 import * as vscode from 'vscode';
-import { MistralFilesClient } from '../api/client';
-import { registerCommands } from './commands/index';
-import { SecretApiKeyStore } from './config/apiKeyStore';
-import { seedDemoKey } from './config/demoKey';
-import { ReconfigurableFilesApi } from './config/clientFactory';
-import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './config/settings';
-import type { CoreDeps } from './coreDeps';
-import { watchDeletedPreviews } from './providers/openPreviews';
-import { PreviewFileSystemProvider } from './providers/previewFileSystem';
-import { FilesTreeView } from './views/filesTreeView';
-import { FilterState } from './views/filterState';
+import { MistralClient } from '../api/client';
+import { errorMessage } from '../api/core/errors';
+import { registerCommands } from './commands';
+import type { Deps } from './deps';
+import { watchDeletedPreviews } from './files/preview/openPreviews';
+import { PreviewFileSystemProvider } from './files/preview/previewFileSystem';
+import { FilesTreeView } from './files/tree/filesTreeView';
+import { FilterState } from './files/tree/filterState';
+import { SecretApiKeyStore } from './shared/apiKeyStore';
+import { seedDemoKey } from './shared/demoKey';
+import { ReconfigurableClient } from './shared/reconfigurableClient';
+import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './shared/settings';
+import { LiveValidation } from './validation/live';
+import { ProblemsCollections } from './validation/problems';
 
-/** What `activate` returns: integration tests and other extensions reach the tree and client through it. */
+/**
+ * What `activate` returns: the one `Deps` every command gets, and the views behind its interfaces, which integration
+ * tests (and other extensions) inspect.
+ */
 export interface MistralFilesExtensionApi {
-  readonly deps: CoreDeps;
+  readonly deps: Deps;
+  readonly filesView: FilesTreeView;
+  readonly previews: PreviewFileSystemProvider;
 }
 
 /** Composition root: builds the shared pieces once, registers commands, and hands every disposable to VS Code. */
@@ -21,34 +29,34 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const log = vscode.window.createOutputChannel('Mistral Files', { log: true });
   const settings = new VsCodeSettings();
   const keyStore = new SecretApiKeyStore(context.secrets);
-  const client = new ReconfigurableFilesApi(
-    (config) => new MistralFilesClient(config),
+  const client = new ReconfigurableClient(
+    (config) => new MistralClient(config),
     () => readConnectionSettings(settings),
     () => keyStore.get(),
     log,
   );
+  const problems = new ProblemsCollections();
+  const previews = new PreviewFileSystemProvider(client.files);
   const filter = new FilterState();
-  const tree = new FilesTreeView(client, keyStore, settings, filter, log);
-  const preview = new PreviewFileSystemProvider(client);
-  const diagnostics = vscode.languages.createDiagnosticCollection('mistral');
-  context.subscriptions.push(log, keyStore, filter, tree, preview.register(), diagnostics, { dispose: () => void client.dispose() });
+  const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews });
+  context.subscriptions.push(log, keyStore, problems, filter, filesView, previews.register(), { dispose: () => void client.dispose() });
 
-  const deps: CoreDeps = { context, log, client, keyStore, settings, tree, diagnostics, filter, preview };
+  const deps: Deps = { context, log, client, keyStore, settings, files: filesView, previews, problems };
   context.subscriptions.push(
     registerCommands(deps),
+    new LiveValidation(deps),
     // Only a loaded list says anything about a file: before it (after a reset, a failure) every preview would look unlisted.
-    watchDeletedPreviews(preview, tree.onDidChangeTreeData, (fileId) => tree.model.rootState.kind !== 'ready' || tree.model.find(fileId) !== undefined),
+    watchDeletedPreviews(previews, filesView.onDidChangeTreeData, (fileId) => filesView.isListedOrUnknown(fileId)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       const connectionChanged = CONNECTION_SETTINGS.some((key) => event.affectsConfiguration(key)) && client.reconfigure();
-      if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) tree.refresh();
+      if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) filesView.refresh();
     }),
   );
-  // The welcome content and menus read this before the view is ever opened.
+  // The welcome content and menus read `mistral.hasApiKey` (set by the key store) before the view is ever opened.
   void seedDemoKey(process.env, settings, keyStore)
     .then(() => keyStore.get())
-    .then((key) => vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined))
-    .catch((err: unknown) => log.error(`Could not read the stored API key: ${err instanceof Error ? err.message : String(err)}`));
-  return { deps };
+    .catch((err: unknown) => log.error(`Could not read the stored API key: ${errorMessage(err)}`));
+  return { deps, filesView, previews };
 }
 
 export function deactivate(): void {}

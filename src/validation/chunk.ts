@@ -236,7 +236,7 @@ export class ChunkValidator implements RecordReporter {
       }
       if (outcome.status === 'complete') {
         // The scanner accepted what V8 refused: report V8's words rather than guess.
-        this.store('json-syntax', lineNo, 1 + shift, lineNo, text.length + 1 + shift, error instanceof Error ? error.message : 'Invalid JSON');
+        this.store('json-syntax', lineNo, 1 + shift, lineNo, text.length + 1 + shift, (error as SyntaxError).message || 'Invalid JSON');
       } else {
         const start = outcome.status === 'incomplete' ? Math.max(0, text.trimEnd().length - 1) : outcome.offset;
         const end = outcome.status === 'incomplete' ? text.length : outcome.endOffset;

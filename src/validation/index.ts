@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { ChunkValidator, type ChunkResult, type PendingValue } from './chunk';
 import type { ChunkReply } from './chunkJob';
 import { DEFAULT_MAX_DIAGNOSTICS, ResultMerger } from './merge';
+import { asError } from '../api/core/errors';
 import type { ValidationOptions, ValidationResult } from './types';
 import { resolveWorkerScript, WorkerPool } from './workerPool';
 
@@ -60,7 +61,7 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
       },
       (error: unknown) => {
         signal.removeEventListener('abort', onAbort);
-        reject(error instanceof Error ? error : new Error(String(error)));
+        reject(asError(error));
       },
     );
   });

@@ -3,7 +3,7 @@
  * file can tell: its format, mixed formats, duplicate custom_ids, the request limit, and the
  * file-level checks (BOM, empty, size, extension).
  */
-import { MAX_FILE_BYTES } from '../api/types';
+import { MAX_FILE_BYTES } from '../api/files/types';
 import { formatMegabytes } from '../util/format';
 import type { ChunkResult, KindTally } from './chunk';
 import { KIND_KEY, missingKeyDiagnostic, RECORD_KINDS, type RecordKind } from './recordRules';

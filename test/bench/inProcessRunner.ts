@@ -12,20 +12,20 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MistralFilesClient } from '../../src/api/client';
+import { MistralClient } from '../../src/api/client';
 import { median } from './measure';
 
 const WARM_UP_BYTES = 32 * 1024 * 1024;
 const RUNS = 4;
 
-async function warmUp(client: MistralFilesClient): Promise<void> {
+async function warmUp(client: MistralClient): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-warm-up-'));
   try {
     const source = path.join(dir, 'warm-up.jsonl');
     fs.writeFileSync(source, Buffer.alloc(WARM_UP_BYTES, '{"text":"warm up"}\n'));
-    const file = await client.upload(source, { purpose: 'fine-tune', filename: `warm-up-${process.pid}.jsonl` });
-    await client.downloadToFile(file.id, path.join(dir, 'copy.jsonl'));
-    await client.delete(file.id);
+    const file = await client.files.upload(source, { purpose: 'fine-tune', filename: `warm-up-${process.pid}.jsonl` });
+    await client.files.downloadToFile(file.id, path.join(dir, 'copy.jsonl'));
+    await client.files.delete(file.id);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -43,7 +43,7 @@ function summary(seconds: number[]): { first: number; steady: number } {
 
 async function main(): Promise<void> {
   const [operation, first, second] = process.argv.slice(2);
-  const client = new MistralFilesClient({ apiKey: process.env.MISTRAL_API_KEY ?? '', baseUrl: process.env.MISTRAL_BASE_URL });
+  const client = new MistralClient({ apiKey: process.env.MISTRAL_API_KEY ?? '', baseUrl: process.env.MISTRAL_BASE_URL });
   try {
     await warmUp(client);
     const seconds: number[] = [];
@@ -51,16 +51,16 @@ async function main(): Promise<void> {
       let id = '';
       for (let run = 0; run < RUNS; run++) {
         // Distinct names: the service returns the existing file for the same content under the same name.
-        const [file, elapsed] = await timed(() => client.upload(first, { purpose: 'fine-tune', filename: run === 0 ? second : `${run}-${second}` }));
+        const [file, elapsed] = await timed(() => client.files.upload(first, { purpose: 'fine-tune', filename: run === 0 ? second : `${run}-${second}` }));
         seconds.push(elapsed);
         if (run === 0) id = file.id;
-        else await client.delete(file.id); // keeps the emulator's disk use flat; not timed
+        else await client.files.delete(file.id); // keeps the emulator's disk use flat; not timed
       }
       process.stdout.write(`${JSON.stringify({ id, ...summary(seconds) })}\n`);
     } else if (operation === 'download') {
       let bytes = 0;
       for (let run = 0; run < RUNS; run++) {
-        const [result, elapsed] = await timed(() => client.downloadToFile(first, second));
+        const [result, elapsed] = await timed(() => client.files.downloadToFile(first, second));
         seconds.push(elapsed);
         bytes = result.bytes;
         if (run < RUNS - 1) fs.rmSync(second);

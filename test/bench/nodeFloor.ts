@@ -8,7 +8,7 @@
  */
 import * as fs from 'node:fs';
 import * as net from 'node:net';
-import { planMultipart } from '../../src/api/multipart';
+import { planMultipart } from '../../src/api/files/multipart';
 
 const READ_BYTES = 1024 * 1024;
 

@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MistralFilesClient } from '../../src/api/client';
+import { MistralClient } from '../../src/api/client';
 import { startEmulator } from '../emulator/server';
 import { measure, median, type Measurement } from './measure';
 import { generateInstructFile } from './validation';
@@ -118,7 +118,7 @@ export async function runTransferBench(): Promise<BenchRow[]> {
     fs.writeFileSync(headerFile, `Authorization: Bearer ${BENCH_KEY}\n`, { mode: 0o600 });
     const env = { ...process.env, MISTRAL_API_KEY: BENCH_KEY, MISTRAL_BASE_URL: emulator.url };
     const all = contenders(emulator.url, headerFile);
-    const cleaner = new MistralFilesClient({ apiKey: BENCH_KEY, baseUrl: emulator.url });
+    const cleaner = new MistralClient({ apiKey: BENCH_KEY, baseUrl: emulator.url });
     const results = new Map<string, { up: Measurement[]; down: Measurement[] }>(all.map((c) => [c.name, { up: [], down: [] }]));
     // contender -> operation -> label -> seconds of each repetition
     const transfer = new Map<string, { up: Map<string, number[]>; down: Map<string, number[]> }>(all.map((c) => [c.name, { up: new Map(), down: new Map() }]));
@@ -147,7 +147,7 @@ export async function runTransferBench(): Promise<BenchRow[]> {
           record(transfer.get(contender.name)!.down, contender.transferSecondsFrom(down.stdout));
         }
         // Keep the emulator's disk use flat across repetitions, through the API so its records stay consistent.
-        await cleaner.delete(id);
+        await cleaner.files.delete(id);
       }
     }
     await cleaner.dispose();

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
-import { DEMO_KEY_VARIABLE } from '../../src/extension/config/demoKey';
+import { DEMO_KEY_VARIABLE } from '../../src/extension/shared/demoKey';
 import { startEmulator, type RunningEmulator } from '../emulator/server';
 import { ensureCodeServer, checkPrerequisites } from './codeServer';
 import { startCodeServer, workbenchUrl, type RunningCodeServer } from './launch';

@@ -6,19 +6,19 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import { API_KEY_SECRET } from '../../src/extension/config/apiKeyStore';
-import { coreDeps } from './coreSupport';
-import { env, eventually } from './fileCommandsSupport';
+import type { ExtensionHandles } from './fileCommandsSupport';
+import { API_KEY_SECRET } from '../../src/extension/shared/apiKeyStore';
+
+import { env, eventually, activateWithKey } from './fileCommandsSupport';
 
 describe('API key', function () {
   this.timeout(60_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
   const goodKey = env('MISTRAL_TEST_API_KEY');
   const wrongKey = `wrong-${Date.now().toString(36)}-key`;
 
   before(async () => {
-    deps = await coreDeps();
+    deps = await activateWithKey();
   });
 
   after(async () => {

@@ -1,36 +1,9 @@
-/** Helpers for the core suites (tree, API key, preview, settings): the extension's CoreDeps and settings with restore. */
+/** Helpers for the tree, API key, preview and settings suites. */
 import * as assert from 'node:assert/strict';
 import * as net from 'node:net';
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import type { GroupNode, TreeNode } from '../../src/extension/views/treeItems';
-import { EXTENSION_ID, env, eventually } from './fileCommandsSupport';
-
-/** Activates the extension, makes sure the test key is stored, and returns its dependencies. */
-export async function coreDeps(): Promise<CoreDeps> {
-  const extension = vscode.extensions.getExtension<{ deps: CoreDeps }>(EXTENSION_ID);
-  assert.ok(extension, `${EXTENSION_ID} is not loaded`);
-  const api = await extension.activate();
-  assert.ok(api?.deps, 'activate() must return { deps }');
-  if ((await api.deps.keyStore.get()) !== env('MISTRAL_TEST_API_KEY')) {
-    assert.equal(await vscode.commands.executeCommand('mistral.setApiKey', env('MISTRAL_TEST_API_KEY')), true);
-  }
-  return api.deps;
-}
-
-/** Sets `section.name` globally (as a person would in User settings); returns a function restoring the previous value. */
-export async function withSetting(section: string, name: string, value: unknown): Promise<() => Promise<void>> {
-  const previous = vscode.workspace.getConfiguration(section).inspect(name)?.globalValue;
-  await applySetting(section, name, value);
-  return () => applySetting(section, name, previous);
-}
-
-/** Updates and waits until this extension host sees the value (the change event has then been delivered too). */
-async function applySetting(section: string, name: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration(section).update(name, value, vscode.ConfigurationTarget.Global);
-  await eventually(`${section}.${name} to apply`, () =>
-    JSON.stringify(vscode.workspace.getConfiguration(section).inspect(name)?.globalValue) === JSON.stringify(value));
-}
+import type { GroupNode, TreeNode } from '../../src/extension/files/tree/treeItems';
+import type { ExtensionHandles } from './fileCommandsSupport';
 
 /** A loopback port nothing listens on: connections to it are refused. */
 export async function closedPort(): Promise<number> {
@@ -42,12 +15,12 @@ export async function closedPort(): Promise<number> {
 }
 
 /** The root groups after a full reload. */
-export async function reloadedGroups(deps: CoreDeps): Promise<GroupNode[]> {
+export async function reloadedGroups(deps: ExtensionHandles): Promise<GroupNode[]> {
   await vscode.commands.executeCommand('mistral.refresh');
   return (await deps.tree.getChildren()) as GroupNode[];
 }
 
-export async function childrenOf(deps: CoreDeps, purpose: string): Promise<TreeNode[]> {
+export async function childrenOf(deps: ExtensionHandles, purpose: string): Promise<TreeNode[]> {
   const group = ((await deps.tree.getChildren()) as GroupNode[]).find((node) => node.purpose === purpose);
   assert.ok(group, `no ${purpose} group`);
   return deps.tree.getChildren(group);

@@ -1,10 +1,9 @@
 /** `mistral.delete`: one or many, 404 counted as already gone, failures reported, the tree updated. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../src/api/types';
-import type { DeleteOutcome } from '../../src/extension/commands/delete';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import { activateWithKey, addFault, api, clearFaults, env, eventually, remoteFile, seedRemoteFile, setSetting, uniqueTag } from './fileCommandsSupport';
+import type { ExtensionHandles } from './fileCommandsSupport';
+import type { DeleteOutcome } from '../../src/extension/files/commands/delete';
+import { activateWithKey, addFault, api, clearFaults, env, eventually, remoteFile, seedRemoteFile, setSetting, uniqueTag, fileNode } from './fileCommandsSupport';
 
 async function remove(...args: unknown[]): Promise<DeleteOutcome> {
   const outcome = await vscode.commands.executeCommand<DeleteOutcome | undefined>('mistral.delete', ...args);
@@ -12,16 +11,13 @@ async function remove(...args: unknown[]): Promise<DeleteOutcome> {
   return outcome;
 }
 
-function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
-  return { kind: 'file', purpose: file.purpose, file };
-}
 
 describe('Delete command', function () {
   this.timeout(60_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
 
   before(async () => {
-    deps = (await activateWithKey()) as CoreDeps;
+    deps = (await activateWithKey()) as ExtensionHandles;
   });
   afterEach(clearFaults);
 

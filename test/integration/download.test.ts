@@ -4,7 +4,6 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../src/api/types';
 import {
   acceptQuickPicksUntilDone,
   activateWithKey,
@@ -14,15 +13,13 @@ import {
   freshFolder,
   seedRemoteFile,
   uniqueTag,
+  fileNode,
 } from './fileCommandsSupport';
 
 async function download(...args: unknown[]): Promise<vscode.Uri | vscode.Uri[] | undefined> {
   return vscode.commands.executeCommand<vscode.Uri | vscode.Uri[] | undefined>('mistral.download', ...args);
 }
 
-function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
-  return { kind: 'file', purpose: file.purpose, file };
-}
 
 describe('Download command', function () {
   this.timeout(90_000);

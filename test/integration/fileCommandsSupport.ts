@@ -6,8 +6,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../src/api/types';
-import type { ExtensionDeps } from '../../src/extension/deps';
+import type { MistralFile } from '../../src/api/files/types';
+import type { MistralFilesExtensionApi } from '../../src/extension/extension';
+import type { Deps } from '../../src/extension/deps';
+import type { FilesTreeView } from '../../src/extension/files/tree/filesTreeView';
+import type { PreviewFileSystemProvider } from '../../src/extension/files/preview/previewFileSystem';
+import type { FilterState } from '../../src/extension/files/tree/filterState';
 
 export const EXTENSION_ID = 'mistral-files.mistral-files';
 
@@ -17,14 +21,28 @@ export function env(name: 'MISTRAL_TEST_BASE_URL' | 'MISTRAL_TEST_API_KEY' | 'MI
   return value;
 }
 
-/** Activates the extension, sets the test key and returns its dependencies. */
-export async function activateWithKey(): Promise<ExtensionDeps> {
-  const extension = vscode.extensions.getExtension<{ deps: ExtensionDeps }>(EXTENSION_ID);
+/** The extension's one `Deps`, and the concrete views behind its interfaces that tests inspect. */
+export interface ExtensionHandles extends Deps {
+  readonly tree: FilesTreeView;
+  readonly preview: PreviewFileSystemProvider;
+  readonly filter: FilterState;
+}
+
+/** The one activation helper: activates the extension, makes sure the test key is stored, and returns its handles. */
+export async function activateWithKey(): Promise<ExtensionHandles> {
+  const extension = vscode.extensions.getExtension<MistralFilesExtensionApi>(EXTENSION_ID);
   assert.ok(extension, `${EXTENSION_ID} is not loaded`);
   const api = await extension.activate();
   assert.ok(api?.deps, 'activate() must return { deps }');
-  await vscode.commands.executeCommand('mistral.setApiKey', env('MISTRAL_TEST_API_KEY'));
-  return api.deps;
+  if ((await api.deps.keyStore.get()) !== env('MISTRAL_TEST_API_KEY')) {
+    assert.equal(await vscode.commands.executeCommand('mistral.setApiKey', env('MISTRAL_TEST_API_KEY')), true);
+  }
+  return { ...api.deps, tree: api.filesView, preview: api.previews, filter: api.filesView.filter };
+}
+
+/** A Files-view file node, as VS Code passes it to a context-menu command. */
+export function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
+  return { kind: 'file', purpose: file.purpose, file };
 }
 
 let folderCounter = 0;
@@ -140,8 +158,22 @@ export function mistralDiagnostics(uri: vscode.Uri): Array<{ range: [number, num
     }));
 }
 
+/** Sets `section.name` globally (as a person would in User settings) and waits until this extension host sees it. */
+export async function applySetting(section: string, name: string, value: unknown): Promise<void> {
+  await vscode.workspace.getConfiguration(section).update(name, value, vscode.ConfigurationTarget.Global);
+  await eventually(`${section}.${name} to apply`, () =>
+    JSON.stringify(vscode.workspace.getConfiguration(section).inspect(name)?.globalValue) === JSON.stringify(value));
+}
+
+/** Sets a `mistral.*` setting and waits for it to apply; returns a function restoring the previous value. */
+export async function withSetting(section: string, name: string, value: unknown): Promise<() => Promise<void>> {
+  const previous = vscode.workspace.getConfiguration(section).inspect(name)?.globalValue;
+  await applySetting(section, name, value);
+  return () => applySetting(section, name, previous);
+}
+
 export async function setSetting(key: string, value: unknown): Promise<void> {
-  await vscode.workspace.getConfiguration('mistral').update(key, value, vscode.ConfigurationTarget.Global);
+  await applySetting('mistral', key, value);
 }
 
 export async function closeAllEditors(): Promise<void> {

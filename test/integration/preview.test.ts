@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import { previewUri } from '../../src/extension/providers/previewUri';
-import { coreDeps } from './coreSupport';
-import { api, closeAllEditors, eventually, instructLine, seedRemoteFile, uniqueTag } from './fileCommandsSupport';
+import type { ExtensionHandles } from './fileCommandsSupport';
+import { previewUri } from '../../src/extension/files/preview/previewUri';
+
+import { api, closeAllEditors, eventually, instructLine, seedRemoteFile, uniqueTag, activateWithKey } from './fileCommandsSupport';
 
 /** A 1×1 PNG. */
 const PNG = Buffer.from(
@@ -24,10 +24,10 @@ describe('Preview (mistral-file: read-only file system)', function () {
   this.timeout(60_000);
   const tag = `preview-${uniqueTag()}`;
 
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
 
   before(async () => {
-    deps = await coreDeps();
+    deps = await activateWithKey();
   });
 
   afterEach(closeAllEditors);

@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import { coreDeps, withSetting } from './coreSupport';
-import { env } from './fileCommandsSupport';
+import type { ExtensionHandles } from './fileCommandsSupport';
+
+import { env, activateWithKey, withSetting } from './fileCommandsSupport';
 
 async function listen(server: http.Server): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -22,10 +22,10 @@ async function close(server: http.Server): Promise<void> {
 
 describe('Settings', function () {
   this.timeout(90_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
 
   before(async () => {
-    deps = await coreDeps();
+    deps = await activateWithKey();
   });
 
   after(async () => {

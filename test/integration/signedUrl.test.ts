@@ -3,8 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../src/api/types';
-import type { CoreDeps } from '../../src/extension/coreDeps';
+import type { ExtensionHandles } from './fileCommandsSupport';
 import {
   acceptQuickPicksUntilDone,
   activateWithKey,
@@ -15,6 +14,7 @@ import {
   seedRemoteFile,
   setSetting,
   uniqueTag,
+  fileNode,
 } from './fileCommandsSupport';
 
 const HOUR_MS = 3_600_000;
@@ -30,16 +30,13 @@ function hoursLeft(url: string): number {
   return (Date.parse(se) - Date.now()) / HOUR_MS;
 }
 
-function fileNode(file: MistralFile): { kind: 'file'; purpose: string; file: MistralFile } {
-  return { kind: 'file', purpose: file.purpose, file };
-}
 
 describe('Copy Signed URL command', function () {
   this.timeout(60_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
 
   before(async () => {
-    deps = (await activateWithKey()) as CoreDeps;
+    deps = (await activateWithKey()) as ExtensionHandles;
   });
   afterEach(async () => {
     await clearFaults();

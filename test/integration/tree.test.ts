@@ -8,23 +8,22 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../src/api/types';
-import type { CoreDeps } from '../../src/extension/coreDeps';
-import type { FileNode, GroupNode, TreeNode } from '../../src/extension/views/treeItems';
+import type { ExtensionHandles } from './fileCommandsSupport';
+import type { MistralFile } from '../../src/api/files/types';
+import type { FileNode, GroupNode, TreeNode } from '../../src/extension/files/tree/treeItems';
 import { startEmulator } from '../emulator/server';
-import { childrenOf, closedPort, coreDeps, labelOf, withSetting } from './coreSupport';
+import { childrenOf, closedPort, labelOf } from './coreSupport';
 import {
-  acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile,
-} from './fileCommandsSupport';
+  acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
 
 describe('Files tree', function () {
   this.timeout(120_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
   const tag = `tree-${uniqueTag()}`;
   const seeded: Record<string, MistralFile[]> = { 'fine-tune': [], batch: [], ocr: [] };
 
   before(async () => {
-    deps = await coreDeps();
+    deps = await activateWithKey();
     for (let i = 0; i < 5; i++) {
       seeded['fine-tune'].push(await seedRemoteFile(`${tag}-train-${i}.jsonl`, `${instructLine(`q${i} ${tag}`, 'a')}\n`, 'fine-tune'));
     }

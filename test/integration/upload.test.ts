@@ -3,8 +3,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { UploadOutcome } from '../../src/extension/commands/upload';
-import type { CoreDeps } from '../../src/extension/coreDeps';
+import type { ExtensionHandles } from './fileCommandsSupport';
+import type { UploadOutcome } from '../../src/extension/files/commands/upload';
 import {
   acceptQuickPicksUntilDone,
   activateWithKey,
@@ -32,11 +32,11 @@ async function upload(...args: unknown[]): Promise<UploadOutcome> {
 
 describe('Upload command', function () {
   this.timeout(60_000);
-  let deps: CoreDeps;
+  let deps: ExtensionHandles;
   let dir: string;
 
   before(async () => {
-    deps = (await activateWithKey()) as CoreDeps;
+    deps = (await activateWithKey()) as ExtensionHandles;
     dir = freshFolder('upload');
   });
   afterEach(async () => {

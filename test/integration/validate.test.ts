@@ -1,7 +1,7 @@
 /** `mistral.validate`: files on disk and open documents, results in the Problems panel at exact ranges. */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ValidatedFile } from '../../src/extension/commands/validate';
+import type { ValidatedFile } from '../../src/extension/validation/runner';
 import {
   activateWithKey,
   batchLine,

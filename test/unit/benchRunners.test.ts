@@ -36,7 +36,7 @@ describe('bench runners', function () {
     const floor = path.join(BENCH, 'nodeFloor.js');
     const up = await run(process.execPath, [floor, 'upload', source, 'floor.bin'], { env });
     const id = up.stdout.trim();
-    const remote = await h.client().retrieve(id);
+    const remote = await h.client().files.retrieve(id);
     assert.equal(remote.filename, 'floor.bin');
     assert.equal(remote.bytes, content.length);
 
@@ -52,7 +52,7 @@ describe('bench runners', function () {
     const runner = path.join(BENCH, 'inProcessRunner.js');
     const up = JSON.parse((await run(process.execPath, [runner, 'upload', source, 'inproc.bin'], { env })).stdout) as { id: string; first: number; steady: number };
     assert.ok(up.first > 0 && up.steady > 0);
-    const remaining = (await h.client().list()).data;
+    const remaining = (await h.client().files.list()).data;
     assert.deepEqual(remaining.map((file) => file.filename), ['inproc.bin'], 'the warm-up and the repeated uploads are deleted');
     assert.equal(remaining[0].id, up.id);
 

@@ -189,7 +189,7 @@ describe('CLI (dist/cli.js)', function () {
 
   it('Ctrl-C cancels a download cleanly: exit 130, "Cancelled", nothing left behind', async () => {
     const local = writeFile(h.workDir, 'payload.bin', Buffer.alloc(MB, 3));
-    const id = (await h.client().upload(local, { purpose: 'ocr' })).id;
+    const id = (await h.client().files.upload(local, { purpose: 'ocr' })).id;
     fs.rmSync(local);
     h.emulator.faults.add({ method: 'GET', path: '/content$', delayMs: 10_000 });
     // Through a recording proxy, so Ctrl-C is sent exactly while the download request is in flight.

@@ -1,6 +1,6 @@
 /** Base URL rules, proxies (explicit, HTTPS_PROXY, NO_PROXY), TLS strictness, and the key never leaking. */
 import * as assert from 'node:assert/strict';
-import { MistralFilesClient } from '../../src/api/client';
+import { MistralClient } from '../../src/api/client';
 import {
   asApiError,
   allTextOf,
@@ -34,7 +34,7 @@ async function withProxyEnv<T>(vars: Record<string, string>, body: () => Promise
   }
 }
 
-describe('MistralFilesClient: base URL', function () {
+describe('MistralClient: base URL', function () {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
@@ -48,9 +48,9 @@ describe('MistralFilesClient: base URL', function () {
     try {
       for (const baseUrl of [`${proxy.url}/mistral`, `${proxy.url}/mistral/`]) {
         const client = h.client({ baseUrl });
-        const file = await client.upload(writeFile(h.workDir, 'p.jsonl', INSTRUCT_LINE));
-        assert.equal(Buffer.from(await client.readContent(file.id)).toString(), INSTRUCT_LINE);
-        await client.delete(file.id);
+        const file = await client.files.upload(writeFile(h.workDir, 'p.jsonl', INSTRUCT_LINE));
+        assert.equal(Buffer.from(await client.files.readContent(file.id)).toString(), INSTRUCT_LINE);
+        await client.files.delete(file.id);
       }
       assert.ok(proxy.seen.length >= 6);
       for (const line of proxy.seen) assert.match(line, /^(GET|POST|DELETE) \/mistral\/v1\/files/);
@@ -62,27 +62,27 @@ describe('MistralFilesClient: base URL', function () {
   it('refuses plain http to a remote host, allows it for loopback', () => {
     for (const baseUrl of ['http://api.mistral.ai', 'http://10.0.0.5:8080/x', 'http://127.example.com']) {
       assert.throws(
-        () => new MistralFilesClient({ apiKey: TEST_KEY, baseUrl }),
+        () => new MistralClient({ apiKey: TEST_KEY, baseUrl }),
         (err: unknown) => asApiError(err).kind === 'invalid-request' && /plain http/.test((err as Error).message),
       );
     }
     for (const baseUrl of ['http://localhost:1', 'http://127.0.0.5:9', 'http://[::1]:7', 'https://api.mistral.ai', 'https://host/mistral/']) {
-      void new MistralFilesClient({ apiKey: TEST_KEY, baseUrl }).dispose();
+      void new MistralClient({ apiKey: TEST_KEY, baseUrl }).dispose();
     }
     for (const baseUrl of ['ftp://x', 'not a url', 'https://user:pw@host']) {
-      assert.throws(() => new MistralFilesClient({ apiKey: TEST_KEY, baseUrl }), (err: unknown) => asApiError(err).kind === 'invalid-request');
+      assert.throws(() => new MistralClient({ apiKey: TEST_KEY, baseUrl }), (err: unknown) => asApiError(err).kind === 'invalid-request');
     }
   });
 
   it('a refused connection names the host in plain words', async () => {
     const client = h.client({ baseUrl: 'http://127.0.0.1:1', retry: { maxRetries: 0 } });
-    const err = asApiError(await rejectionOf(client.list()));
+    const err = asApiError(await rejectionOf(client.files.list()));
     assert.equal(err.kind, 'network');
     assert.equal(err.message, 'Cannot reach http://127.0.0.1:1: connection refused');
   });
 });
 
-describe('MistralFilesClient: proxies and TLS', function () {
+describe('MistralClient: proxies and TLS', function () {
   let h: Harness;
   let proxy: RunningServer;
   const material = selfSignedCertificate(REMOTE_HOST);
@@ -99,8 +99,8 @@ describe('MistralFilesClient: proxies and TLS', function () {
   it('HTTPS_PROXY is honoured: the request tunnels through CONNECT', async () => {
     await withProxyEnv({ HTTPS_PROXY: proxy.url }, async () => {
       const client = h.client({ baseUrl: `https://${REMOTE_HOST}`, strictSSL: false });
-      const file = await client.upload(writeFile(h.workDir, 'x.jsonl', INSTRUCT_LINE));
-      assert.equal((await client.list()).data[0].id, file.id);
+      const file = await client.files.upload(writeFile(h.workDir, 'x.jsonl', INSTRUCT_LINE));
+      assert.equal((await client.files.list()).data[0].id, file.id);
     });
     assert.ok(proxy.seen.includes(`CONNECT ${REMOTE_HOST}:443`), proxy.seen.join(', '));
   });
@@ -108,7 +108,7 @@ describe('MistralFilesClient: proxies and TLS', function () {
   it('NO_PROXY bypasses the proxy for the listed host', async () => {
     await withProxyEnv({ HTTPS_PROXY: proxy.url, NO_PROXY: `localhost,${REMOTE_HOST}` }, async () => {
       const client = h.client({ baseUrl: `https://${REMOTE_HOST}`, strictSSL: false, retry: { maxRetries: 0 } });
-      const err = asApiError(await rejectionOf(client.list()));
+      const err = asApiError(await rejectionOf(client.files.list()));
       // Direct: the reserved .test name does not resolve.
       assert.equal(err.kind, 'network');
       assert.match(err.message, new RegExp(`^Cannot reach https://${REMOTE_HOST.replace(/\./g, '\\.')}: `));
@@ -119,28 +119,28 @@ describe('MistralFilesClient: proxies and TLS', function () {
   it('an explicit proxy setting is used even without environment variables', async () => {
     await withProxyEnv({}, async () => {
       const client = h.client({ baseUrl: `https://${REMOTE_HOST}/`, proxy: proxy.url, strictSSL: false });
-      assert.deepEqual((await client.list()).data, []);
+      assert.deepEqual((await client.files.list()).data, []);
     });
     assert.ok(proxy.seen.includes(`CONNECT ${REMOTE_HOST}:443`));
   });
 
   it('loopback is never proxied', async () => {
     await withProxyEnv({ HTTPS_PROXY: proxy.url, HTTP_PROXY: proxy.url }, async () => {
-      assert.deepEqual((await h.client().list()).data, []);
+      assert.deepEqual((await h.client().files.list()).data, []);
     });
     assert.deepEqual(proxy.seen, []);
   });
 
   it('with strictSSL (the default) an untrusted certificate is refused with a clear reason', async () => {
     await withProxyEnv({ HTTPS_PROXY: proxy.url }, async () => {
-      const err = asApiError(await rejectionOf(h.client({ baseUrl: `https://${REMOTE_HOST}`, retry: { maxRetries: 0 } }).list()));
+      const err = asApiError(await rejectionOf(h.client({ baseUrl: `https://${REMOTE_HOST}`, retry: { maxRetries: 0 } }).files.list()));
       assert.equal(err.kind, 'network');
       assert.match(err.message, /^Cannot reach https:\/\/files\.example\.test: its TLS certificate/);
     });
   });
 });
 
-describe('MistralFilesClient: the API key never leaks', function () {
+describe('MistralClient: the API key never leaks', function () {
   it('appears in no error text, cause or log line, even when the server echoes it', async () => {
     const h = await startHarness();
     const echo = await startScriptedServer((req, res) => {
@@ -153,18 +153,18 @@ describe('MistralFilesClient: the API key never leaks', function () {
       const wrongKeyClient = h.client({ apiKey: `${TEST_KEY}x`, logger });
       const client = h.client({ logger, retry: { maxRetries: 1 } }, { sleep: async () => undefined });
       const failures: Array<() => Promise<unknown>> = [
-        () => wrongKeyClient.list(),
-        () => client.retrieve('00000000-0000-4000-8000-000000000000'),
-        () => client.upload(writeFile(h.workDir, 'x.jsonl', INSTRUCT_LINE), { purpose: 'nope' }),
-        () => h.client({ baseUrl: 'http://127.0.0.1:1', logger, retry: { maxRetries: 0 } }).list(),
-        () => h.client({ baseUrl: echo.url, logger }).list(),
-        () => h.client({ apiKey: `${TEST_KEY}\nInjected: yes`, logger }).list(),
+        () => wrongKeyClient.files.list(),
+        () => client.files.retrieve('00000000-0000-4000-8000-000000000000'),
+        () => client.files.upload(writeFile(h.workDir, 'x.jsonl', INSTRUCT_LINE), { purpose: 'nope' }),
+        () => h.client({ baseUrl: 'http://127.0.0.1:1', logger, retry: { maxRetries: 0 } }).files.list(),
+        () => h.client({ baseUrl: echo.url, logger }).files.list(),
+        () => h.client({ apiKey: `${TEST_KEY}\nInjected: yes`, logger }).files.list(),
       ];
-      const file = await client.upload(writeFile(h.workDir, 'y.jsonl', INSTRUCT_LINE.repeat(10)));
+      const file = await client.files.upload(writeFile(h.workDir, 'y.jsonl', INSTRUCT_LINE.repeat(10)));
       h.emulator.faults.add({ method: 'GET', path: '/content$', resetAfterBytes: 10, count: 2 });
-      failures.push(() => client.readContent(file.id));
+      failures.push(() => client.files.readContent(file.id));
       for (const failure of failures) texts.push(allTextOf(await rejectionOf(failure())));
-      const echoed = asApiError(await rejectionOf(h.client({ baseUrl: echo.url }).list()));
+      const echoed = asApiError(await rejectionOf(h.client({ baseUrl: echo.url }).files.list()));
       assert.equal(echoed.apiMessage, 'Forbidden for Bearer ***');
     } finally {
       await echo.close();

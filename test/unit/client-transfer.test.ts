@@ -20,7 +20,7 @@ async function eventually(check: () => boolean | Promise<boolean>, what: string)
   assert.fail(`timed out waiting for: ${what}`);
 }
 
-describe('MistralFilesClient: downloads', function () {
+describe('MistralClient: downloads', function () {
   let h: Harness;
   let fileId: string;
   let content: Buffer;
@@ -29,7 +29,7 @@ describe('MistralFilesClient: downloads', function () {
     content = Buffer.alloc(4 * MB);
     for (let i = 0; i < content.length; i += 4) content.writeUInt32LE(i, i); // every offset distinct
     const source = writeFile(h.workDir, 'source.bin', content);
-    fileId = (await h.client().upload(source, { purpose: 'ocr' })).id;
+    fileId = (await h.client().files.upload(source, { purpose: 'ocr' })).id;
     fs.rmSync(source);
   });
   afterEach(async () => {
@@ -42,7 +42,7 @@ describe('MistralFilesClient: downloads', function () {
     h.emulator.faults.add({ method: 'GET', path: '/content$', resetAfterBytes: MB });
     const progress: number[] = [];
     const err = asApiError(
-      await rejectionOf(h.client({ retry: { maxRetries: 0 } }).downloadToFile(fileId, destination, { onProgress: (p) => progress.push(p.transferred) })),
+      await rejectionOf(h.client({ retry: { maxRetries: 0 } }).files.downloadToFile(fileId, destination, { onProgress: (p) => progress.push(p.transferred) })),
     );
     assert.equal(err.kind, 'network');
     assert.match(err.message, /was interrupted/);
@@ -55,7 +55,7 @@ describe('MistralFilesClient: downloads', function () {
     const destination = path.join(h.workDir, 'report.bin');
     const sleep = new RecordedSleep();
     h.emulator.faults.add({ method: 'GET', path: '/content$', resetAfterBytes: 3 * MB });
-    const result = await h.client({}, { sleep: sleep.sleep }).downloadToFile(fileId, destination);
+    const result = await h.client({}, { sleep: sleep.sleep }).files.downloadToFile(fileId, destination);
     assert.equal(result.bytes, content.length);
     assert.ok(fs.readFileSync(destination).equals(content));
     assert.equal(sleep.delays.length, 1);
@@ -66,7 +66,7 @@ describe('MistralFilesClient: downloads', function () {
     const destination = path.join(h.workDir, 'report.bin');
     fs.writeFileSync(destination, 'previous version');
     const controller = new AbortController();
-    const pending = h.client().downloadToFile(fileId, destination, {
+    const pending = h.client().files.downloadToFile(fileId, destination, {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.transferred > 0) controller.abort();
@@ -82,8 +82,8 @@ describe('MistralFilesClient: downloads', function () {
     const sleep = new RecordedSleep();
     const client = h.client({}, { sleep: sleep.sleep });
     h.emulator.faults.add({ method: 'GET', path: '/content$', status: 503 });
-    assert.ok(Buffer.from(await client.readContent(fileId)).equals(content));
-    const opened = await client.openContent(fileId);
+    assert.ok(Buffer.from(await client.files.readContent(fileId)).equals(content));
+    const opened = await client.files.openContent(fileId);
     const chunks: Buffer[] = [];
     for await (const chunk of opened.body) chunks.push(chunk as Buffer);
     assert.ok(Buffer.concat(chunks).equals(content));
@@ -92,7 +92,7 @@ describe('MistralFilesClient: downloads', function () {
 
   it('openContent with progress does not start the flow before the caller reads', async () => {
     const seen: number[] = [];
-    const opened = await h.client().openContent(fileId, { onProgress: (p) => seen.push(p.transferred) });
+    const opened = await h.client().files.openContent(fileId, { onProgress: (p) => seen.push(p.transferred) });
     await new Promise((resolve) => setTimeout(resolve, 200));
     const chunks: Buffer[] = [];
     for await (const chunk of opened.body) chunks.push(chunk as Buffer);
@@ -104,7 +104,7 @@ describe('MistralFilesClient: downloads', function () {
     const name = `${'é'.repeat(125)}.bin`; // 250 + 4 bytes in UTF-8, under the 255-byte limit
     assert.equal(Buffer.byteLength(name), 254);
     const destination = path.join(h.workDir, name);
-    await h.client({ retry: { maxRetries: 0 } }).downloadToFile(fileId, destination);
+    await h.client({ retry: { maxRetries: 0 } }).files.downloadToFile(fileId, destination);
     assert.ok(fs.readFileSync(destination).equals(content));
     assert.deepEqual(strayFiles(h.workDir, [name]), []);
   });
@@ -115,7 +115,7 @@ describe('MistralFilesClient: downloads', function () {
     const sleep = new RecordedSleep();
     // The folder disappears while the answer is on its way, after the destination was checked.
     h.emulator.faults.add({ method: 'GET', path: '/content$', delayMs: 300 });
-    const pending = h.client({}, { sleep: sleep.sleep }).downloadToFile(fileId, path.join(folder, 'x.bin'));
+    const pending = h.client({}, { sleep: sleep.sleep }).files.downloadToFile(fileId, path.join(folder, 'x.bin'));
     await new Promise((resolve) => setTimeout(resolve, 100));
     fs.rmSync(folder, { recursive: true });
     const err = asApiError(await rejectionOf(pending));
@@ -128,22 +128,22 @@ describe('MistralFilesClient: downloads', function () {
     const sleep = new RecordedSleep();
     h.emulator.faults.add({ method: 'GET', path: '/content$', resetAfterBytes: MB });
     h.emulator.faults.add({ method: 'GET', path: '/content$', status: 503, count: 5 });
-    const err = asApiError(await rejectionOf(h.client({ retry: { maxRetries: 2 } }, { sleep: sleep.sleep }).downloadToFile(fileId, path.join(h.workDir, 'x.bin'))));
+    const err = asApiError(await rejectionOf(h.client({ retry: { maxRetries: 2 } }, { sleep: sleep.sleep }).files.downloadToFile(fileId, path.join(h.workDir, 'x.bin'))));
     assert.equal(err.status, 503);
     assert.equal(sleep.delays.length, 2, 'maxRetries 2: three attempts in all, whatever failed in each');
   });
 
   it('refuses a destination that is a folder or whose folder does not exist, before any request', async () => {
     const client = h.client();
-    assert.match(asApiError(await rejectionOf(client.downloadToFile(fileId, h.workDir))).message, /it is a folder/);
+    assert.match(asApiError(await rejectionOf(client.files.downloadToFile(fileId, h.workDir))).message, /it is a folder/);
     assert.match(
-      asApiError(await rejectionOf(client.downloadToFile(fileId, path.join(h.workDir, 'no-such', 'x.bin')))).message,
+      asApiError(await rejectionOf(client.files.downloadToFile(fileId, path.join(h.workDir, 'no-such', 'x.bin')))).message,
       /does not exist/,
     );
   });
 });
 
-describe('MistralFilesClient: uploads', function () {
+describe('MistralClient: uploads', function () {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness();
@@ -157,7 +157,7 @@ describe('MistralFilesClient: uploads', function () {
     fs.writeFileSync(local, INSTRUCT_LINE.repeat(Math.ceil((32 * MB) / INSTRUCT_LINE.length)));
     const controller = new AbortController();
     let sentAtAbort = 0;
-    const pending = h.client().upload(local, {
+    const pending = h.client().files.upload(local, {
       signal: controller.signal,
       onProgress: (p) => {
         if (p.transferred >= 2 * MB && !controller.signal.aborted) {
@@ -170,7 +170,7 @@ describe('MistralFilesClient: uploads', function () {
     assert.equal(err.kind, 'aborted');
     assert.ok(sentAtAbort > 0 && sentAtAbort < fs.statSync(local).size, 'the abort happened mid-body');
     await eventually(() => pendingUploads(h.dataDir).length === 0, 'the emulator to discard the partial upload');
-    assert.deepEqual((await h.client().list()).data, []);
+    assert.deepEqual((await h.client().files.list()).data, []);
   });
 
   it('a connection reset mid-upload is not retried and stores nothing', async () => {
@@ -178,17 +178,17 @@ describe('MistralFilesClient: uploads', function () {
     fs.writeFileSync(local, Buffer.alloc(3 * MB, 9));
     const sleep = new RecordedSleep();
     h.emulator.faults.add({ method: 'POST', resetAfterBytes: MB });
-    const err = asApiError(await rejectionOf(h.client({}, { sleep: sleep.sleep }).upload(local, { purpose: 'ocr' })));
+    const err = asApiError(await rejectionOf(h.client({}, { sleep: sleep.sleep }).files.upload(local, { purpose: 'ocr' })));
     assert.equal(err.kind, 'network');
     assert.deepEqual(sleep.delays, []);
     await eventually(() => pendingUploads(h.dataDir).length === 0, 'the emulator to discard the partial upload');
-    assert.deepEqual((await h.client().list()).data, []);
+    assert.deepEqual((await h.client().files.list()).data, []);
   });
 
   it('an upload aborted before it starts sends nothing', async () => {
     const controller = new AbortController();
     controller.abort();
-    const err = asApiError(await rejectionOf(h.client().upload(writeFile(h.workDir, 'a.jsonl', INSTRUCT_LINE), { signal: controller.signal })));
+    const err = asApiError(await rejectionOf(h.client().files.upload(writeFile(h.workDir, 'a.jsonl', INSTRUCT_LINE), { signal: controller.signal })));
     assert.equal(err.kind, 'aborted');
   });
 
@@ -199,7 +199,7 @@ describe('MistralFilesClient: uploads', function () {
     fs.truncateSync(local, 300 * MB); // sparse: read as zeros, no disk used for the source
     let last = { transferred: -1, total: undefined as number | undefined };
     let updates = 0;
-    const file = await h.client().upload(local, {
+    const file = await h.client().files.upload(local, {
       purpose: 'ocr',
       onProgress: (p) => {
         assert.ok(p.transferred >= last.transferred, 'progress never goes backwards');

@@ -1,9 +1,9 @@
 /** The client's pure pieces: Retry-After, backoff, base URLs, multipart filename encoding, size wording. */
 import * as assert from 'node:assert/strict';
-import { extractApiMessage, scrubSecret } from '../../src/api/errorMapping';
-import { isLoopbackHost, resolveEndpoint } from '../../src/api/endpoint';
-import { encodeFilenameParameter, planMultipart } from '../../src/api/multipart';
-import { backoffDelayMs, decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfterMs, resolveRetryPolicy } from '../../src/api/retry';
+import { extractApiMessage, scrubSecret } from '../../src/api/core/errorMapping';
+import { isLoopbackHost, resolveEndpoint } from '../../src/api/core/endpoint';
+import { encodeFilenameParameter, planMultipart } from '../../src/api/files/multipart';
+import { backoffDelayMs, decideRetry, DEFAULT_RETRY_POLICY, parseRetryAfterMs, resolveRetryPolicy } from '../../src/api/core/retry';
 import { formatMegabytes } from '../../src/util/format';
 
 describe('client pure helpers', function () {
@@ -33,8 +33,8 @@ describe('client pure helpers', function () {
   });
 
   it('builds the files URL with the prefix kept', () => {
-    assert.equal(resolveEndpoint(undefined).filesUrl, 'https://api.mistral.ai/v1/files');
-    assert.equal(resolveEndpoint('https://gw.corp/mistral//').filesUrl, 'https://gw.corp/mistral/v1/files');
+    assert.equal(resolveEndpoint(undefined).v1Url, 'https://api.mistral.ai/v1');
+    assert.equal(resolveEndpoint('https://gw.corp/mistral//').v1Url, 'https://gw.corp/mistral/v1');
     assert.equal(resolveEndpoint(' https://api.eu.mistral.ai ').displayOrigin, 'https://api.eu.mistral.ai');
   });
 

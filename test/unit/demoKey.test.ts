@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEMO_KEY_VARIABLE, seedDemoKey } from '../../src/extension/config/demoKey';
+import { DEMO_KEY_VARIABLE, seedDemoKey } from '../../src/extension/shared/demoKey';
 import type { ApiKeyStore, Settings } from '../../src/extension/deps';
 
 function fakeStore(initial?: string): ApiKeyStore & { value: string | undefined } {

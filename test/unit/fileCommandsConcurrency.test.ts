@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mapSettled } from '../../src/extension/commands/shared/concurrency';
+import { mapSettled } from '../../src/extension/shared/concurrency';
 
 describe('mapSettled (bounded concurrency for deletes and downloads)', () => {
   it('keeps input order, settles each item on its own and never exceeds the limit', async () => {

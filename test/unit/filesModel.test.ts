@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import type { FilesApi } from '../../src/api/filesApi';
-import { MistralApiError } from '../../src/api/errors';
-import type { FileList, ListFilesParams, MistralFile, CallOptions } from '../../src/api/types';
-import { FilesModel, type FileFilter } from '../../src/extension/views/filesModel';
+import type { FilesApi } from '../../src/api/files/filesApi';
+import { MistralApiError } from '../../src/api/core/errors';
+import type { FileList, ListFilesParams, MistralFile, CallOptions } from '../../src/api/files/types';
+import { FilesModel, type FileFilter } from '../../src/extension/files/tree/filesModel';
 
 function file(id: string, purpose: string, extra: Partial<MistralFile> = {}): MistralFile {
   return { id, object: 'file', bytes: 10, created_at: 1_700_000_000, filename: `${id}.jsonl`, purpose, sample_type: 'instruct', source: 'upload', ...extra };

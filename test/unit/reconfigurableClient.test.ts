@@ -1,10 +1,12 @@
 import * as assert from 'node:assert/strict';
-import { MistralFilesClient } from '../../src/api/client';
-import { MistralApiError } from '../../src/api/errors';
-import type { ClientConfig } from '../../src/api/filesApi';
-import type { FileList } from '../../src/api/types';
-import { ReconfigurableFilesApi, type DisposableFilesApi } from '../../src/extension/config/clientFactory';
-import type { ConnectionSettings } from '../../src/extension/config/settings';
+import { Readable } from 'node:stream';
+import { MistralClient } from '../../src/api/client';
+import { MistralApiError } from '../../src/api/core/errors';
+import type { ClientConfig } from '../../src/api/core/config';
+import type { FileList } from '../../src/api/files/types';
+import type { DisposableMistralApi } from '../../src/api/client';
+import { ReconfigurableClient } from '../../src/extension/shared/reconfigurableClient';
+import type { ConnectionSettings } from '../../src/extension/shared/settings';
 
 const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -17,25 +19,29 @@ interface FakeClient {
 function harness() {
   const built: FakeClient[] = [];
   let connection: ConnectionSettings = { baseUrl: 'https://api.mistral.ai', proxy: undefined, strictSSL: true };
-  const construct = (config: ClientConfig): DisposableFilesApi => {
+  const construct = (config: ClientConfig): DisposableMistralApi => {
     if (config.baseUrl === 'not a url') throw new MistralApiError({ kind: 'invalid-request', message: 'The base URL is not a valid URL' });
     const fake: FakeClient = { config, disposed: false, release: undefined };
     built.push(fake);
     return {
-      list: () =>
-        new Promise<FileList>((resolve) => {
-          fake.release = () => resolve({ object: 'list', data: [], total: 0 });
-        }),
+      files: {
+        list: () =>
+          new Promise<FileList>((resolve) => {
+            fake.release = () => resolve({ object: 'list', data: [], total: 0 });
+          }),
+        openContent: () => Promise.resolve({ body: Readable.from(['content']), size: 7 }),
+      },
       dispose: () => {
         fake.disposed = true;
+        return Promise.resolve();
       },
-    } as unknown as DisposableFilesApi;
+    } as unknown as DisposableMistralApi;
   };
-  const api = new ReconfigurableFilesApi(construct, () => connection, () => 'key', quietLogger);
+  const api = new ReconfigurableClient(construct, () => connection, () => 'key', quietLogger);
   return { api, built, setConnection: (next: ConnectionSettings) => (connection = next) };
 }
 
-describe('ReconfigurableFilesApi (deps.client)', () => {
+describe('ReconfigurableClient (deps.client)', () => {
   it('builds one client from the base URL and proxy settings, and a new one only when they change', () => {
     const { api, built, setConnection } = harness();
     assert.equal(built.length, 1);
@@ -50,11 +56,11 @@ describe('ReconfigurableFilesApi (deps.client)', () => {
 
   it('lets a call that started on the old client finish before closing it', async () => {
     const { api, built, setConnection } = harness();
-    const running = api.list();
+    const running = api.files.list();
     setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true });
     api.reconfigure();
     assert.equal(built[0].disposed, false, 'still in use');
-    const next = api.list();
+    const next = api.files.list();
     assert.ok(built[1].release, 'new calls go to the new client');
     built[0].release!();
     await running;
@@ -69,7 +75,7 @@ describe('ReconfigurableFilesApi (deps.client)', () => {
     const { api, setConnection } = harness();
     setConnection({ baseUrl: 'not a url', proxy: undefined, strictSSL: true });
     api.reconfigure();
-    await assert.rejects(api.list(), (err: unknown) => err instanceof MistralApiError && err.kind === 'invalid-request');
+    await assert.rejects(api.files.list(), (err: unknown) => err instanceof MistralApiError && err.kind === 'invalid-request');
   });
 
   it('logs why a base URL is refused without repeating the user:password it holds', () => {
@@ -77,7 +83,7 @@ describe('ReconfigurableFilesApi (deps.client)', () => {
     const record = (line: string): void => void lines.push(line);
     const logger = { trace: record, debug: record, info: record, warn: record, error: record };
     const connection: ConnectionSettings = { baseUrl: 'https://me:hunter2@files.example.test', proxy: undefined, strictSSL: true };
-    const api = new ReconfigurableFilesApi((config) => new MistralFilesClient(config), () => connection, () => 'key', logger);
+    const api = new ReconfigurableClient((config) => new MistralClient(config), () => connection, () => 'key', logger);
     void api.dispose();
     assert.equal(lines.length, 1);
     assert.match(lines[0], /must not contain a user name or password/);
@@ -91,5 +97,17 @@ describe('ReconfigurableFilesApi (deps.client)', () => {
     assert.equal(built[1].config.apiKey, 'candidate');
     assert.equal(typeof built[0].config.apiKey, 'function', 'the shared client reads the stored key on every request');
     void checker.dispose();
+  });
+
+  it('keeps the old client while a content stream opened on it is still being read', async () => {
+    const { api, built, setConnection } = harness();
+    const opened = await api.files.openContent('file-1');
+    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true });
+    api.reconfigure();
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(built[0].disposed, false, 'the stream still reads through it');
+    for await (const chunk of opened.body) void chunk;
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(built[0].disposed, true, 'closed once the stream has closed');
   });
 });

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { isValidHours, parseHours } from '../../src/extension/commands/shared/hours';
+import { isValidHours, parseHours } from '../../src/extension/shared/hours';
 
 describe('signed URL expiry input', () => {
   it('accepts whole hours from 1 to 168', () => {

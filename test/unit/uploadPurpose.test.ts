@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { looksLikeBatch, readHead, suggestPurpose } from '../../src/extension/commands/shared/purpose';
+import { looksLikeBatch, readHead, suggestPurpose } from '../../src/extension/files/purposeDetection';
 
 const instruct = '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello!"}]}';
 const batch = '{"custom_id":"0","body":{"max_tokens":10,"messages":[{"role":"user","content":"x"}]}}';

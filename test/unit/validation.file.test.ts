@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MAX_FILE_BYTES } from '../../src/api/types';
+import { MAX_FILE_BYTES } from '../../src/api/files/types';
 import { ChunkValidator, emptyChunkResult } from '../../src/validation/chunk';
 import { validateFile, validateText, type ValidationOptions } from '../../src/validation/index';
 import { ResultMerger } from '../../src/validation/merge';

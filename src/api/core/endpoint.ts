@@ -6,8 +6,8 @@ import { invalidRequest } from './errorMapping';
 export const DEFAULT_BASE_URL = 'https://api.mistral.ai';
 
 export interface Endpoint {
-  /** Absolute URL of the files collection, prefix kept: https://host/mistral/v1/files. */
-  filesUrl: string;
+  /** Absolute URL of the API's version root, prefix kept: https://host/mistral/v1. Services append their paths. */
+  v1Url: string;
   /** scheme://host[:port] for messages: never a path, query or credentials. */
   displayOrigin: string;
   loopback: boolean;
@@ -48,7 +48,7 @@ export function resolveEndpoint(baseUrl: string | undefined): Endpoint {
   }
   // A proxy mounted at https://host/mistral must receive /mistral/v1/files, so the path is kept, trailing slashes dropped.
   const prefix = url.pathname.replace(/\/+$/, '');
-  return { filesUrl: `${url.protocol}//${url.host}${prefix}/v1/files`, displayOrigin, loopback };
+  return { v1Url: `${url.protocol}//${url.host}${prefix}/v1`, displayOrigin, loopback };
 }
 
 export interface DispatcherOptions {

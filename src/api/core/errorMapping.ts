@@ -1,5 +1,16 @@
 /** Turns HTTP answers and socket failures into MistralApiError with text a person understands, and keeps the key out. */
-import { MistralApiError } from './errors';
+import { MistralApiError, asError } from './errors';
+
+/**
+ * What a request's path names. A 404 on a collection means the base URL is wrong; on one resource, that it is gone.
+ * A new kind of resource adds its name here.
+ */
+export type ApiTarget = 'collection' | 'file' | 'batch-job';
+
+const NOT_FOUND: Record<Exclude<ApiTarget, 'collection'>, string> = {
+  file: 'File not found',
+  'batch-job': 'Batch job not found',
+};
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
@@ -64,7 +75,7 @@ export interface HttpFailure {
   headers: HeaderBag;
   operation: string;
   /** What the path names, so a 404 can say "File not found" only when a file was asked for. */
-  target: 'file' | 'collection';
+  target: ApiTarget;
   retryAfterMs: number | undefined;
   secret: string | undefined;
 }
@@ -86,7 +97,7 @@ export function httpError(failure: HttpFailure): MistralApiError {
 function messageForStatus(
   status: number,
   apiMessage: string | undefined,
-  target: 'file' | 'collection',
+  target: ApiTarget,
   retryAfterMs: number | undefined,
 ): string {
   const suffix = apiMessage ? `: ${apiMessage}` : '';
@@ -96,7 +107,7 @@ function messageForStatus(
     case 403:
       return `Access denied by Mistral (403)${suffix}`;
     case 404:
-      return target === 'file' ? 'File not found' : 'Not found (404): check the base URL';
+      return target === 'collection' ? 'Not found (404): check the base URL' : NOT_FOUND[target];
     case 413:
       return `Mistral refused the file as too large (413)${suffix}`;
     case 422:
@@ -187,7 +198,7 @@ function describeUnknown(err: unknown): string {
  */
 export function scrubbedCause(err: unknown, secret: string | undefined, depth = 0): Error | undefined {
   if (err === undefined || err === null) return undefined;
-  const source = err instanceof Error ? err : new Error(String(err));
+  const source = asError(err);
   const inner = depth < 2 ? scrubbedCause((source as { cause?: unknown }).cause, secret, depth + 1) : undefined;
   const copy = new Error(scrubSecret(source.message, secret), inner ? { cause: inner } : undefined);
   copy.name = source.name;

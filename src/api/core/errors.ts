@@ -63,3 +63,13 @@ export function isAbortError(err: unknown): boolean {
 export function isKeyRejection(err: unknown): boolean {
   return err instanceof MistralApiError && err.kind === 'http' && (err.status === 401 || err.status === 403);
 }
+
+/** The text to show or log for anything thrown: an Error's message, or the value itself. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Anything thrown, as an Error (a thrown string or object is wrapped), for `cause` chains and stack traces. */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,5 +1,5 @@
 /** Backoff arithmetic, Retry-After parsing and an abortable wait: the pieces of the retry loop that hold no I/O. */
-import type { RetryPolicy } from './filesApi';
+import type { RetryPolicy } from './config';
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 4,

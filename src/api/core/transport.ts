@@ -5,9 +5,9 @@
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { request } from './undiciLite';
-import type { ApiLogger, RetryPolicy } from './filesApi';
+import type { ApiLogger, RetryPolicy } from './config';
 import { MistralApiError } from './errors';
-import { abortedError, httpError, invalidRequest, networkError } from './errorMapping';
+import { abortedError, httpError, invalidRequest, networkError, type ApiTarget } from './errorMapping';
 import { RETRYABLE_STATUSES, decideRetry, parseRetryAfterMs, type Sleep } from './retry';
 
 export type ResponseData = Dispatcher.ResponseData;
@@ -19,13 +19,13 @@ export interface BodySource {
 }
 
 export interface RequestSpec {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE' | 'PATCH';
   /** Absolute URL. */
   url: string;
   /** Whether the query belongs in the log line (list filters do; signed-URL parameters do not). */
   logQuery?: boolean;
   /** What the path names, so a 404 reads "File not found" only for a file. */
-  target: 'file' | 'collection';
+  target: ApiTarget;
   /** 'idempotent': retried on retryable statuses and connection errors. 'upload': only before any body byte left. */
   retryMode: 'idempotent' | 'upload';
   body?: BodySource;

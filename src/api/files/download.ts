@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
-import { invalidRequest } from './errorMapping';
-import { MAX_NAME_BYTES, truncateToBytes } from '../util/sanitizeFilename';
+import { invalidRequest } from '../core/errorMapping';
+import { errorMessage } from '../core/errors';
+import { MAX_NAME_BYTES, truncateToBytes } from '../../util/sanitizeFilename';
 
 /** Beside the destination, and no longer than a name may be even when the destination's is at the limit. */
 function tempPathFor(destinationPath: string): string {
@@ -18,7 +19,7 @@ function tempPathFor(destinationPath: string): string {
 
 /** The disk, not the network, failed: final (never retried) and worded for what the user can fix. */
 function saveError(destinationPath: string, err: unknown): Error {
-  return invalidRequest(`Cannot save to ${destinationPath}: ${err instanceof Error ? err.message : String(err)}`);
+  return invalidRequest(`Cannot save to ${destinationPath}: ${errorMessage(err)}`);
 }
 
 /** Refuses destinations that cannot work before a request is made: a folder, or a folder that does not exist. */

@@ -1,17 +1,16 @@
-/** The Files API over undici: streaming upload and download, retries, and errors a person can act on. */
+/** The Files API over the shared connection: streaming upload and download, and errors a person can act on. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import { pipeline } from 'node:stream';
+import type { ApiConnection } from '../core/connection';
+import { abortedError, invalidRequest } from '../core/errorMapping';
+import type { RequestSpec } from '../core/transport';
+import { formatMegabytes } from '../../util/format';
 import { ByteCounter, checkDestination, writeAtomically, IncompleteDownloadError } from './download';
-import { createDispatcher, resolveEndpoint, type Endpoint } from './endpoint';
-import { abortedError, invalidRequest, unexpectedResponse } from './errorMapping';
-import type { ClientConfig, FilesApi } from './filesApi';
+import type { FilesApi } from './filesApi';
 import { multipartFileBody, planMultipart } from './multipart';
-import { parseDeletedFile, parseFile, parseFileList, parseRetrievedFile, parseSignedUrl, ShapeError } from './parse';
-import { abortableSleep, resolveRetryPolicy, type Sleep } from './retry';
-import { Transport, resolveApiKey, type RequestSpec } from './transport';
+import { parseDeletedFile, parseFile, parseFileList, parseRetrievedFile, parseSignedUrl } from './parse';
 import {
   MAX_FILE_BYTES,
   SIGNED_URL_DEFAULT_HOURS,
@@ -27,54 +26,12 @@ import {
   type SignedUrl,
   type UploadOptions,
 } from './types';
-import { formatMegabytes } from '../util/format';
 
-/** Seams for tests: a recorded, instant sleep proves Retry-After without wall-clock waits. */
-export interface ClientInternals {
-  sleep?: Sleep;
-  random?: () => number;
-  now?: () => number;
-}
+export class FilesClient implements FilesApi {
+  private readonly filesUrl: string;
 
-const DEFAULT_TIMEOUT_MS = 300_000;
-const DEFAULT_USER_AGENT = 'mistral-files-vscode/0.1';
-
-export class MistralFilesClient implements FilesApi {
-  private readonly endpoint: Endpoint;
-  private readonly dispatcher: Dispatcher;
-  private readonly transport: Transport;
-
-  /** Throws MistralApiError (kind 'invalid-request') for a base URL or proxy that cannot be used. */
-  constructor(config: ClientConfig, internals: ClientInternals = {}) {
-    this.endpoint = resolveEndpoint(config.baseUrl);
-    this.dispatcher = createDispatcher({
-      proxy: config.proxy?.trim() || undefined,
-      strictSSL: config.strictSSL !== false,
-      loopback: this.endpoint.loopback,
-    });
-    this.transport = new Transport({
-      dispatcher: this.dispatcher,
-      displayOrigin: this.endpoint.displayOrigin,
-      policy: resolveRetryPolicy(config.retry),
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      userAgent: config.userAgent ?? DEFAULT_USER_AGENT,
-      logger: config.logger,
-      getApiKey: () => resolveApiKey(config.apiKey),
-      sleep: internals.sleep ?? abortableSleep,
-      random: internals.random ?? Math.random,
-      now: internals.now ?? Date.now,
-    });
-  }
-
-  /** Closes pooled connections; requests still running are cut after a short grace period. */
-  async dispose(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const grace = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), 1000);
-    });
-    const outcome = await Promise.race([this.dispatcher.close().then(() => 'closed' as const), grace]).catch(() => 'timeout' as const);
-    clearTimeout(timer);
-    if (outcome === 'timeout') await this.dispatcher.destroy().catch(() => undefined);
+  constructor(private readonly connection: ApiConnection) {
+    this.filesUrl = connection.url('/files');
   }
 
   async list(params: ListFilesParams = {}, options: CallOptions = {}): Promise<FileList> {
@@ -88,18 +45,18 @@ export class MistralFilesClient implements FilesApi {
     if (params.purpose) query.set('purpose', params.purpose);
     for (const value of params.mimetypes ?? []) query.append('mimetypes', value);
     const text = query.toString();
-    const url = text ? `${this.endpoint.filesUrl}?${text}` : this.endpoint.filesUrl;
-    return this.json({ method: 'GET', url, logQuery: true, target: 'collection', retryMode: 'idempotent', signal: options.signal }, parseFileList);
+    const url = text ? `${this.filesUrl}?${text}` : this.filesUrl;
+    return this.connection.json({ method: 'GET', url, logQuery: true, target: 'collection', retryMode: 'idempotent', signal: options.signal }, parseFileList);
   }
 
   async retrieve(fileId: string, options: CallOptions = {}): Promise<RetrievedFile> {
     const url = this.fileUrl(fileId);
-    return this.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseRetrievedFile);
+    return this.connection.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseRetrievedFile);
   }
 
   async delete(fileId: string, options: CallOptions = {}): Promise<DeletedFile> {
     const url = this.fileUrl(fileId);
-    return this.json({ method: 'DELETE', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseDeletedFile);
+    return this.connection.json({ method: 'DELETE', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseDeletedFile);
   }
 
   async getSignedUrl(fileId: string, expiryHours: number = SIGNED_URL_DEFAULT_HOURS, options: CallOptions = {}): Promise<SignedUrl> {
@@ -109,11 +66,11 @@ export class MistralFilesClient implements FilesApi {
       );
     }
     const url = `${this.fileUrl(fileId, '/url')}?expiry=${expiryHours}`;
-    return this.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseSignedUrl);
+    return this.connection.json({ method: 'GET', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseSignedUrl);
   }
 
   async upload(localPath: string, options: UploadOptions = {}): Promise<MistralFile> {
-    const operation = `POST ${new URL(this.endpoint.filesUrl).pathname}`;
+    const operation = `POST ${new URL(this.filesUrl).pathname}`;
     if (options.signal?.aborted) throw abortedError(operation);
     const size = await statUploadable(localPath, operation);
     if (size > MAX_FILE_BYTES) {
@@ -138,8 +95,8 @@ export class MistralFilesClient implements FilesApi {
     };
     report(0);
     const body = multipartFileBody({ path: localPath, size, plan, onFileBytes: report });
-    const file = await this.json(
-      { method: 'POST', url: this.endpoint.filesUrl, target: 'collection', retryMode: 'upload', body, signal: options.signal },
+    const file = await this.connection.json(
+      { method: 'POST', url: this.filesUrl, target: 'collection', retryMode: 'upload', body, signal: options.signal },
       (value) => parseFile(value),
     );
     report(size);
@@ -147,7 +104,7 @@ export class MistralFilesClient implements FilesApi {
   }
 
   async openContent(fileId: string, options: DownloadOptions = {}): Promise<{ body: Readable; size: number | undefined }> {
-    const response = await this.transport.send(this.contentSpec(fileId, options.signal));
+    const response = await this.connection.transport.send(this.contentSpec(fileId, options.signal));
     const size = contentLength(response.headers['content-length']);
     const body = response.body as unknown as Readable;
     if (!options.onProgress) return { body, size };
@@ -160,7 +117,7 @@ export class MistralFilesClient implements FilesApi {
 
   /** Reads the whole content; a body broken mid-way is fetched again from the start (see Transport.exchange). */
   async readContent(fileId: string, options: DownloadOptions = {}): Promise<Uint8Array> {
-    return this.transport.exchange(this.contentSpec(fileId, options.signal), async (response) => {
+    return this.connection.transport.exchange(this.contentSpec(fileId, options.signal), async (response) => {
       const size = contentLength(response.headers['content-length']);
       const chunks: Buffer[] = [];
       let received = 0;
@@ -181,7 +138,7 @@ export class MistralFilesClient implements FilesApi {
   async downloadToFile(fileId: string, destinationPath: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
     const spec = this.contentSpec(fileId, options.signal);
     await checkDestination(destinationPath, `GET ${new URL(spec.url).pathname}`);
-    return this.transport.exchange(spec, async (response) => {
+    return this.connection.transport.exchange(spec, async (response) => {
       const size = contentLength(response.headers['content-length']);
       const body = response.body as AsyncIterable<Buffer>;
       const bytes = await writeAtomically(body, destinationPath, size, (count) => options.onProgress?.({ transferred: count, total: size }));
@@ -203,29 +160,7 @@ export class MistralFilesClient implements FilesApi {
   private fileUrl(fileId: string, suffix = ''): string {
     const id = fileId.trim();
     if (!id) throw invalidRequest('No file id given');
-    return `${this.endpoint.filesUrl}/${encodeURIComponent(id)}${suffix}`;
-  }
-
-  /** Sends, reads the JSON answer and checks its shape; a body that is not what Mistral sends becomes a clear error. */
-  private async json<T>(spec: RequestSpec, parse: (value: unknown) => T): Promise<T> {
-    const operation = `${spec.method} ${new URL(spec.url).pathname}`;
-    // Read inside the exchange: a body broken mid-way is a network failure under the request's retry rules.
-    const { text, status } = await this.transport.exchange(spec, async (response) => ({
-      text: await response.body.text(),
-      status: response.statusCode,
-    }));
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw unexpectedResponse(operation, status, `not JSON (${describeSnippet(text)})`);
-    }
-    try {
-      return parse(value);
-    } catch (err) {
-      if (err instanceof ShapeError) throw unexpectedResponse(operation, status, err.message);
-      throw err;
-    }
+    return `${this.filesUrl}/${encodeURIComponent(id)}${suffix}`;
   }
 }
 
@@ -251,10 +186,4 @@ function contentLength(header: string | string[] | undefined): number | undefine
   const raw = Array.isArray(header) ? header[0] : header;
   if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
   return Number(raw);
-}
-
-function describeSnippet(text: string): string {
-  const trimmed = text.trim();
-  if (!trimmed) return 'empty body';
-  return `starts with "${trimmed.slice(0, 40).replace(/\s+/g, ' ')}"`;
 }

@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { MistralApiError } from './errors';
-import type { BodySource } from './transport';
+import { MistralApiError } from '../core/errors';
+import type { BodySource } from '../core/transport';
 
 export interface MultipartPlan {
   boundary: string;

@@ -1,39 +1,6 @@
-/**
- * Lenient readers for the service's JSON: required fields are checked (a garbage answer becomes a clear error, not
- * `undefined` deep in the tree), optional ones default to null, enums stay open strings, `bytes: null` is fine.
- */
+/** The Files API's answers, read leniently (see core/shapes.ts): `bytes: null` and unknown enum values are fine. */
+import { ShapeError, asObject, optionalNumber, optionalString, requiredNumber, requiredString } from '../core/shapes';
 import type { DeletedFile, FileList, MistralFile, RetrievedFile, SignedUrl } from './types';
-
-export class ShapeError extends Error {}
-
-type Json = Record<string, unknown>;
-
-function asObject(value: unknown, what: string): Json {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ShapeError(`${what} is not a JSON object`);
-  return value as Json;
-}
-
-function requiredString(record: Json, field: string, what: string): string {
-  const value = record[field];
-  if (typeof value !== 'string') throw new ShapeError(`${what} has no "${field}" string`);
-  return value;
-}
-
-function requiredNumber(record: Json, field: string, what: string): number {
-  const value = record[field];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new ShapeError(`${what} has no "${field}" number`);
-  return value;
-}
-
-function optionalNumber(record: Json, field: string): number | null {
-  const value = record[field];
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-function optionalString(record: Json, field: string): string | null {
-  const value = record[field];
-  return typeof value === 'string' ? value : null;
-}
 
 export function parseFile(value: unknown, what = 'the file'): MistralFile {
   const record = asObject(value, what);

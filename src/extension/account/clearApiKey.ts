@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../coreDeps';
+import type { Deps } from '../deps';
 
 /** `mistral.clearApiKey({ confirm: false })` skips the confirmation (tests, other extensions). Resolves true when cleared. */
-async function clearApiKey(deps: CoreDeps, arg: unknown): Promise<boolean> {
+async function clearApiKey(deps: Deps, arg: unknown): Promise<boolean> {
   const skipConfirmation = typeof arg === 'object' && arg !== null && (arg as { confirm?: unknown }).confirm === false;
   if (!skipConfirmation) {
     const clear = vscode.l10n.t('Clear Key');
@@ -14,12 +14,11 @@ async function clearApiKey(deps: CoreDeps, arg: unknown): Promise<boolean> {
     if (answer !== clear) return false;
   }
   await deps.keyStore.clear();
-  await vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', false);
   deps.log.info('API key removed from secret storage.');
-  deps.tree.refresh();
+  deps.files.refresh();
   return true;
 }
 
-export function registerClearApiKey(deps: CoreDeps): vscode.Disposable {
+export function registerClearApiKey(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.clearApiKey', (arg?: unknown) => clearApiKey(deps, arg));
 }

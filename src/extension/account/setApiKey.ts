@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
-import { MistralApiError, isAbortError, isKeyRejection } from '../../api/errors';
-import type { CoreDeps } from '../coreDeps';
-import { withCancellableProgress } from '../progress';
+import { MistralApiError, errorMessage, isAbortError, isKeyRejection } from '../../api/core/errors';
+import type { Deps } from '../deps';
+import { withCancellableProgress } from '../shared/feedback';
 
 function hostOf(baseUrl: string): string {
   try {
@@ -22,11 +22,11 @@ export function apiKeyInputProblem(value: string): string | undefined {
 type KeyCheck = { ok: true } | { ok: false; rejected: boolean; error: unknown };
 
 /** Lists one file with the candidate key through a one-off client, never the shared one. */
-async function checkKey(deps: CoreDeps, key: string): Promise<KeyCheck> {
+async function checkKey(deps: Deps, key: string): Promise<KeyCheck> {
   const client = deps.client.withKey(key);
   try {
     await withCancellableProgress({ title: vscode.l10n.t('Checking the API key with {0}…', hostOf(deps.settings.baseUrl)) }, (signal) =>
-      client.list({ pageSize: 1 }, { signal }),
+      client.files.list({ pageSize: 1 }, { signal }),
     );
     return { ok: true };
   } catch (err) {
@@ -42,7 +42,7 @@ async function checkKey(deps: CoreDeps, key: string): Promise<KeyCheck> {
  * input. The key is checked against the service before it is stored, and stored only in SecretStorage.
  * Resolves true when a key was stored.
  */
-async function setApiKey(deps: CoreDeps, arg: unknown): Promise<boolean> {
+async function setApiKey(deps: Deps, arg: unknown): Promise<boolean> {
   const interactive = typeof arg !== 'string';
   let key: string | undefined = interactive ? undefined : (arg as string);
   if (interactive) {
@@ -65,7 +65,7 @@ async function setApiKey(deps: CoreDeps, arg: unknown): Promise<boolean> {
   const check = await checkKey(deps, candidate);
   if (!check.ok) {
     if (isAbortError(check.error)) return false;
-    const reason = check.error instanceof Error ? check.error.message : String(check.error);
+    const reason = errorMessage(check.error);
     if (check.rejected) {
       deps.log.warn(`The service rejected the API key that was entered (${reason}); it was not stored.`);
       void tellRejected(reason, interactive);
@@ -86,7 +86,6 @@ async function setApiKey(deps: CoreDeps, arg: unknown): Promise<boolean> {
     if (answer !== saveAnyway) return false;
   }
   await deps.keyStore.set(candidate);
-  await vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', true);
   deps.log.info('API key stored in secret storage.');
   void vscode.window.showInformationMessage(vscode.l10n.t('Mistral API key saved in VS Code\'s secret storage.'));
   return true;
@@ -101,6 +100,6 @@ async function tellRejected(reason: string, interactive: boolean): Promise<void>
   if (choice === tryAgain) await vscode.commands.executeCommand('mistral.setApiKey');
 }
 
-export function registerSetApiKey(deps: CoreDeps): vscode.Disposable {
+export function registerSetApiKey(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.setApiKey', (arg?: unknown) => setApiKey(deps, arg));
 }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import type { ExtensionDeps } from '../deps';
+import type { Deps } from '../deps';
 
-export function registerShowLog(deps: ExtensionDeps): vscode.Disposable {
+export function registerShowLog(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.showLog', () => deps.log.show(true));
 }

@@ -1,12 +1,8 @@
 /** Which purpose a local file most likely has. Pure (node only) so it is unit-tested without VS Code. */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import type { FilePurpose } from '../../../api/types';
-
-const OCR_EXTENSIONS = new Set([
-  '.pdf', '.png', '.jpg', '.jpeg', '.gif', '.webp', '.avif', '.tif', '.tiff', '.bmp', '.heic', '.docx', '.pptx',
-]);
-const AUDIO_EXTENSIONS = new Set(['.mp3', '.wav', '.m4a', '.ogg', '.oga', '.opus', '.flac', '.aac', '.webm', '.wma']);
+import type { FilePurpose } from '../../api/files/types';
+import { purposeOfExtension } from '../shared/purposes';
 // Enough for the first records of any realistic file; a larger first line falls back to a key scan.
 const HEAD_BYTES = 64 * 1024;
 const LINES_TO_INSPECT = 5;
@@ -17,8 +13,8 @@ const LINES_TO_INSPECT = 5;
  */
 export function suggestPurpose(fileName: string, head: string | undefined): FilePurpose | undefined {
   const ext = path.extname(fileName).toLowerCase();
-  if (OCR_EXTENSIONS.has(ext)) return 'ocr';
-  if (AUDIO_EXTENSIONS.has(ext)) return 'audio';
+  const byExtension = purposeOfExtension(ext);
+  if (byExtension === 'ocr' || byExtension === 'audio') return byExtension;
   if (ext === '.jsonl' || ext === '.json' || ext === '.ndjson') {
     return head !== undefined && looksLikeBatch(head) ? 'batch' : 'fine-tune';
   }

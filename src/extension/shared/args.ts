@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../../api/types';
-import { MistralApiError } from '../../../api/errors';
-import { isMistralFile } from '../../fileArgs';
+import type { MistralFile } from '../../api/files/types';
+import { MistralApiError } from '../../api/core/errors';
+import { isMistralFile } from './fileArgs';
 
-export { filesOrIdsFromArgs } from '../../fileArgs';
+export { filesOrIdsFromArgs } from './fileArgs';
 
 /**
  * A plain options object passed by tests or other extensions, as opposed to a Uri, a tree node, a MistralFile or
@@ -54,11 +54,6 @@ export function nameOf(file: MistralFile | string): string {
 
 export function isNotFound(err: unknown): boolean {
   return err instanceof MistralApiError && err.status === 404;
-}
-
-/** Short reason for a summary line; the full detail goes to the log through the caller. */
-export function reasonOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 /** "a.jsonl", "a.jsonl and b.jsonl", "a.jsonl, b.jsonl, c.jsonl and 4 more". */

@@ -1,4 +1,4 @@
-import { isLoopbackHost } from '../../api/endpoint';
+import { isLoopbackHost } from '../../api/core/endpoint';
 import type { ApiKeyStore, Settings } from '../deps';
 
 /** Set by `npm run demo` on the code-server it starts: the local emulator's throwaway key. */

@@ -1,4 +1,4 @@
-import type { MistralFile } from '../api/types';
+import type { MistralFile } from '../../api/files/types';
 
 /** True for anything shaped like a Files API file object. */
 export function isMistralFile(value: unknown): value is MistralFile {

@@ -1,5 +1,5 @@
 /** Signed-URL expiry input, pure so it is unit-tested without VS Code. */
-import { SIGNED_URL_MAX_HOURS, SIGNED_URL_MIN_HOURS } from '../../../api/types';
+import { SIGNED_URL_MAX_HOURS, SIGNED_URL_MIN_HOURS } from '../../api/files/types';
 
 export function isValidHours(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value) && value >= SIGNED_URL_MIN_HOURS && value <= SIGNED_URL_MAX_HOURS;

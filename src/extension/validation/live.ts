@@ -1,16 +1,15 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isAbortError } from '../../api/errors';
-import { validateFile, validateText } from '../../validation/index';
-import type { ExtensionDeps } from '../deps';
-import { publishLiveResult, registerLiveCollection } from './problems';
+import { isAbortError } from '../../api/core/errors';
+import { errorMessage } from '../../api/core/errors';
+import type { Deps } from '../deps';
+import { validateOne } from './runner';
 
-export const LIVE_COLLECTION_NAME = 'mistral-jsonl';
 const DEBOUNCE_MS = 300;
 /**
- * validateText runs on the extension host's thread (measured: ~90 ms for 2 MB, ~150 ms for 5 MB, ~440 ms for 10 MB of
- * instruct lines on this 2-core machine); above this many UTF-16 units a run could stall other
- * extensions, so such documents are validated from disk (streamed, in worker threads) on open and on save instead.
+ * Text is validated on the extension host's thread, taking a few hundred milliseconds per 10 MB; above this many
+ * UTF-16 units a run per keystroke could stall other extensions, so such documents are validated from disk
+ * (streamed, in worker threads) on open and on save instead.
  */
 export const LIVE_TEXT_LIMIT = 2 * 1024 * 1024;
 // Documents that are the user's own text; previews of remote files, git revisions and output panes are not.
@@ -23,15 +22,12 @@ export function isJsonlDocument(document: vscode.TextDocument): boolean {
 
 /** Validates open `.jsonl` documents as they change; follows `mistral.validation.live`. */
 export class LiveValidation implements vscode.Disposable {
-  readonly collection: vscode.DiagnosticCollection;
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly fileRuns = new Map<string, AbortController>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private enabled: boolean;
 
-  constructor(private readonly deps: ExtensionDeps) {
-    this.collection = vscode.languages.createDiagnosticCollection(LIVE_COLLECTION_NAME);
-    registerLiveCollection(this.collection);
+  constructor(private readonly deps: Deps) {
     this.enabled = deps.settings.liveValidation;
     this.subscriptions.push(
       vscode.workspace.onDidOpenTextDocument((document) => this.onOpenOrSave(document)),
@@ -58,7 +54,7 @@ export class LiveValidation implements vscode.Disposable {
       this.validateAllOpen();
     } else {
       for (const key of [...this.timers.keys(), ...this.fileRuns.keys()]) this.cancel(key);
-      this.collection.clear();
+      this.deps.problems.clearLive();
     }
   }
 
@@ -88,7 +84,7 @@ export class LiveValidation implements vscode.Disposable {
     for (const tab of event.opened) {
       const uri = tabUri(tab);
       const document = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-      if (document && isJsonlDocument(document) && !this.collection.has(document.uri)) this.schedule(document, 0);
+      if (document && isJsonlDocument(document) && !this.deps.problems.hasLive(document.uri)) this.schedule(document, 0);
     }
   }
 
@@ -107,30 +103,29 @@ export class LiveValidation implements vscode.Disposable {
   private async run(document: vscode.TextDocument): Promise<void> {
     if (!this.enabled || document.isClosed) return;
     const key = document.uri.toString();
-    // An untitled document has no real name; the file-name rules (".jsonl" extension) do not apply to it.
-    const fileName = document.uri.scheme === 'untitled' ? undefined : document.uri.path;
-    const options = { maxDiagnostics: this.deps.settings.maxProblems, fileName };
+    const maxDiagnostics = this.deps.settings.maxProblems;
     const started = Date.now();
     try {
       if (documentLength(document) <= LIVE_TEXT_LIMIT) {
         this.fileRuns.get(key)?.abort();
-        const result = validateText(document.getText(), options);
-        publishLiveResult(this.deps, this.collection, document.uri, result);
+        const result = await validateOne(document.uri, { maxDiagnostics, preferDocument: true });
+        if (!this.enabled || document.isClosed) return;
+        this.deps.problems.publishLive(document.uri, result);
       } else {
         // Validate what is on disk; an unsaved large document waits for its save.
         if (document.uri.scheme !== 'file' || document.isDirty) return;
         this.fileRuns.get(key)?.abort();
         const controller = new AbortController();
         this.fileRuns.set(key, controller);
-        const result = await validateFile(document.uri.fsPath, { ...options, signal: controller.signal });
+        const result = await validateOne(document.uri, { maxDiagnostics, signal: controller.signal });
         if (controller.signal.aborted || !this.enabled || document.isClosed) return;
         this.fileRuns.delete(key);
-        publishLiveResult(this.deps, this.collection, document.uri, result);
+        this.deps.problems.publishLive(document.uri, result);
       }
       this.deps.log.trace(`Live validation of ${path.basename(document.uri.path)}: ${Date.now() - started} ms`);
     } catch (err) {
       if (isAbortError(err)) return;
-      this.deps.log.warn(`Live validation of ${path.basename(document.uri.path)} failed: ${err instanceof Error ? err.message : String(err)}`);
+      this.deps.log.warn(`Live validation of ${path.basename(document.uri.path)} failed: ${errorMessage(err)}`);
     }
   }
 
@@ -143,14 +138,12 @@ export class LiveValidation implements vscode.Disposable {
 
   private forget(uri: vscode.Uri): void {
     this.cancel(uri.toString());
-    this.collection.delete(uri);
+    this.deps.problems.clearLive(uri);
   }
 
   dispose(): void {
     for (const key of [...this.timers.keys(), ...this.fileRuns.keys()]) this.cancel(key);
-    registerLiveCollection(undefined);
     this.subscriptions.forEach((subscription) => subscription.dispose());
-    this.collection.dispose();
   }
 }
 

@@ -1,10 +1,8 @@
 import * as vscode from 'vscode';
-import type { FilePurpose } from '../../api/types';
-import { validateFile } from '../../validation/index';
+import type { FilePurpose } from '../../api/files/types';
 import type { IntendedPurpose, ValidationResult } from '../../validation/types';
-import type { ExtensionDeps } from '../deps';
-import { withCancellableProgress } from '../progress';
-import { publishCommandResult } from './problems';
+import type { Deps } from '../deps';
+import { runValidation } from './runner';
 
 export interface PlannedUpload {
   uri: vscode.Uri;
@@ -26,51 +24,26 @@ export function intendedPurpose(purpose: FilePurpose): IntendedPurpose | undefin
 }
 
 /**
- * Validates every fine-tune/batch file under one cancellable progress (percent over all their bytes) and publishes
- * the problems. Returns the findings of files that have problems; rejects with an AbortError when cancelled.
+ * Validates every fine-tune/batch file before it is sent, under one cancellable progress, and publishes the problems.
+ * Returns the findings of files that have problems; rejects with an AbortError when cancelled.
  */
-export async function validateUploads(deps: ExtensionDeps, uploads: readonly PlannedUpload[]): Promise<ValidationFinding[]> {
+export async function validateUploads(deps: Deps, uploads: readonly PlannedUpload[]): Promise<ValidationFinding[]> {
   const targets = uploads.filter((upload) => intendedPurpose(upload.purpose) !== undefined);
   if (targets.length === 0) return [];
-  const totalBytes = targets.reduce((sum, upload) => sum + upload.size, 0);
   const title =
     targets.length === 1
       ? vscode.l10n.t('Validating "{0}" before upload', targets[0].name)
       : vscode.l10n.t('Validating {0} files before upload', targets.length);
-  return withCancellableProgress({ title }, async (signal, progress) => {
-    const findings: ValidationFinding[] = [];
-    let doneBytes = 0;
-    let reported = 0;
-    for (const upload of targets) {
-      const result = await validateFile(upload.uri.fsPath, {
-        purpose: intendedPurpose(upload.purpose),
-        maxDiagnostics: deps.settings.maxProblems,
-        fileName: upload.uri.fsPath,
-        signal,
-        onProgress: (processed: number) => {
-          const percent = totalBytes > 0 ? Math.floor(((doneBytes + processed) * 100) / totalBytes) : 0;
-          if (percent > reported) {
-            progress.report({ increment: percent - reported, message: targets.length > 1 ? upload.name : undefined });
-            reported = percent;
-          }
-        },
-      });
-      if (signal.aborted) throw new DOMException('Validation cancelled', 'AbortError');
-      doneBytes += upload.size;
-      publishCommandResult(deps, upload.uri, result);
-      deps.log.info(
-        `Validated ${upload.name} as ${result.format}: ${result.summary.records} records, ${result.summary.errors} errors, ${result.summary.warnings} warnings`,
-      );
-      if (result.summary.errors > 0 || result.summary.warnings > 0) findings.push({ upload, result });
-    }
-    return findings;
-  });
+  const validated = await runValidation(
+    deps,
+    targets.map((upload) => ({ uri: upload.uri, purpose: intendedPurpose(upload.purpose), size: upload.size })),
+    { title, showNames: true },
+  );
+  return validated
+    .map((entry, index) => ({ upload: targets[index], result: entry.result }))
+    .filter((finding) => finding.result.summary.errors > 0 || finding.result.summary.warnings > 0);
 }
 
 export function errorCount(findings: readonly ValidationFinding[]): number {
   return findings.reduce((sum, finding) => sum + finding.result.summary.errors, 0);
-}
-
-export function showProblemsPanel(): void {
-  void vscode.commands.executeCommand('workbench.actions.view.problems');
 }

@@ -1,32 +1,41 @@
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import type { ValidationResult } from '../../validation/types';
-import type { ExtensionDeps } from '../deps';
+import type { Problems } from '../deps';
 import { toVsDiagnostics } from './diagnostics';
 
+export const LIVE_COLLECTION_NAME = 'mistral-jsonl';
+export const RUN_COLLECTION_NAME = 'mistral';
+
 /**
- * Two collections describe the same files: live validation ("mistral-jsonl", the open text) and the Validate /
- * pre-upload runs (`deps.diagnostics`, the file on disk). The most recent run wins, so the Problems panel never lists
- * one mistake twice: publishing into one collection drops the uri from the other.
+ * The Problems entries of both kinds of validation: live validation ("mistral-jsonl", the open text) and the Validate /
+ * pre-upload runs ("mistral", the file on disk). They describe the same files, so the most recent result wins and the
+ * Problems panel never lists one mistake twice: publishing into one collection drops the uri from the other.
  */
-let liveCollection: vscode.DiagnosticCollection | undefined;
+export class ProblemsCollections implements Problems, vscode.Disposable {
+  private readonly run = vscode.languages.createDiagnosticCollection(RUN_COLLECTION_NAME);
+  private readonly live = vscode.languages.createDiagnosticCollection(LIVE_COLLECTION_NAME);
 
-export function registerLiveCollection(collection: vscode.DiagnosticCollection | undefined): void {
-  liveCollection = collection;
-}
+  publishRun(uri: vscode.Uri, result: ValidationResult): void {
+    this.live.delete(uri);
+    this.run.set(uri, toVsDiagnostics(result));
+  }
 
-/** Results of "Validate JSONL File" or of the check before an upload. */
-export function publishCommandResult(deps: Pick<ExtensionDeps, 'diagnostics'>, uri: vscode.Uri, result: ValidationResult): void {
-  liveCollection?.delete(uri);
-  deps.diagnostics.set(uri, toVsDiagnostics(result));
-}
+  publishLive(uri: vscode.Uri, result: ValidationResult): void {
+    this.run.delete(uri);
+    this.live.set(uri, toVsDiagnostics(result));
+  }
 
-/** Results of live validation of an open document. */
-export function publishLiveResult(
-  deps: Pick<ExtensionDeps, 'diagnostics'>,
-  collection: vscode.DiagnosticCollection,
-  uri: vscode.Uri,
-  result: ValidationResult,
-): void {
-  deps.diagnostics.delete(uri);
-  collection.set(uri, toVsDiagnostics(result));
+  hasLive(uri: vscode.Uri): boolean {
+    return this.live.has(uri);
+  }
+
+  clearLive(uri?: vscode.Uri): void {
+    if (uri) this.live.delete(uri);
+    else this.live.clear();
+  }
+
+  dispose(): void {
+    this.run.dispose();
+    this.live.dispose();
+  }
 }

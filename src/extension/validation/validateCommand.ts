@@ -1,16 +1,12 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { validateFile, validateText } from '../../validation/index';
-import type { IntendedPurpose, ValidationResult } from '../../validation/types';
-import type { ExtensionDeps } from '../deps';
-import { showError } from '../errors';
-import { withCancellableProgress } from '../progress';
-import { summarize } from '../validation/diagnostics';
-import { isJsonlDocument, LiveValidation } from '../validation/live';
-import { showProblemsPanel } from '../validation/preUpload';
-import { publishCommandResult } from '../validation/problems';
-import { asOptions, toUri, urisFromArgs } from './shared/args';
+import type { IntendedPurpose } from '../../validation/types';
+import type { Deps } from '../deps';
+import { asOptions, toUri, urisFromArgs } from '../shared/args';
+import { showError } from '../shared/feedback';
+import { summarize } from './diagnostics';
+import { isJsonlDocument } from './live';
+import { runValidation, showProblemsPanel, type ValidatedFile } from './runner';
 
 /** Drives `mistral.validate` without UI. */
 export interface ValidateCommandOptions {
@@ -22,15 +18,9 @@ const OPTION_KEYS = ['uris', 'purpose'] as const;
 // Below this a file validates in well under a second: the status bar is enough, a notification would only flash.
 const NOTIFICATION_PROGRESS_BYTES = 20 * 1024 * 1024;
 
-export interface ValidatedFile {
-  uri: vscode.Uri;
-  result: ValidationResult;
-}
-
-/** Registers `mistral.validate` and starts live validation of open `.jsonl` documents. */
-export function registerValidate(deps: ExtensionDeps): vscode.Disposable {
-  const live = new LiveValidation(deps);
-  const command = vscode.commands.registerCommand('mistral.validate', async (first?: unknown, second?: unknown) => {
+/** Registers `mistral.validate`: validates files or open documents and reports a summary with their problems. */
+export function registerValidate(deps: Deps): vscode.Disposable {
+  return vscode.commands.registerCommand('mistral.validate', async (first?: unknown, second?: unknown) => {
     const options = asOptions<ValidateCommandOptions>(first, OPTION_KEYS) ?? {};
     let uris = options.uris ? options.uris.map(toUri) : urisFromArgs(first, second);
     if (uris.length === 0) {
@@ -40,8 +30,11 @@ export function registerValidate(deps: ExtensionDeps): vscode.Disposable {
     if (uris.length === 0) uris = await pickJsonlFiles();
     if (uris.length === 0) return undefined;
     try {
-      const validated = await validateAll(deps, uris, options.purpose);
-      if (validated === undefined) return undefined;
+      const validated = await runValidation(
+        deps,
+        uris.map((uri) => ({ uri, purpose: options.purpose })),
+        { title: titleFor(uris), quietBelowBytes: NOTIFICATION_PROGRESS_BYTES },
+      );
       reportSummary(validated);
       return validated;
     } catch (err) {
@@ -49,64 +42,10 @@ export function registerValidate(deps: ExtensionDeps): vscode.Disposable {
       return undefined;
     }
   });
-  return vscode.Disposable.from(live, command);
 }
 
-/** Validates each target: an open document as it is in the editor, anything else from disk. Undefined if cancelled. */
-async function validateAll(
-  deps: ExtensionDeps,
-  uris: readonly vscode.Uri[],
-  purpose: IntendedPurpose | undefined,
-): Promise<ValidatedFile[] | undefined> {
-  const openDocuments = new Map(vscode.workspace.textDocuments.map((d) => [d.uri.toString(), d]));
-  const sizes = await Promise.all(
-    uris.map(async (uri) => (uri.scheme === 'file' ? (await fs.stat(uri.fsPath).catch(() => undefined))?.size ?? 0 : 0)),
-  );
-  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
-  const title =
-    uris.length === 1
-      ? vscode.l10n.t('Validating "{0}"', path.basename(uris[0].path))
-      : vscode.l10n.t('Validating {0} files', uris.length);
-  const location = totalBytes >= NOTIFICATION_PROGRESS_BYTES ? vscode.ProgressLocation.Notification : vscode.ProgressLocation.Window;
-  const maxDiagnostics = deps.settings.maxProblems;
-
-  return withCancellableProgress({ title, location }, async (signal, progress) => {
-    const validated: ValidatedFile[] = [];
-    let doneBytes = 0;
-    let reported = 0;
-    for (const [index, uri] of uris.entries()) {
-      const document = openDocuments.get(uri.toString());
-      const fileName = uri.path;
-      let result: ValidationResult;
-      if (document && (document.isDirty || uri.scheme !== 'file')) {
-        // What the user sees is what gets checked; the disk copy is stale.
-        result = validateText(document.getText(), { purpose, maxDiagnostics, fileName });
-      } else if (uri.scheme === 'file') {
-        result = await validateFile(uri.fsPath, {
-          purpose,
-          maxDiagnostics,
-          fileName: uri.fsPath,
-          signal,
-          onProgress: (processed: number) => {
-            const percent = totalBytes > 0 ? Math.floor(((doneBytes + processed) * 100) / totalBytes) : 0;
-            if (percent > reported) {
-              progress.report({ increment: percent - reported, message: `${percent}%` });
-              reported = percent;
-            }
-          },
-        });
-      } else {
-        const bytes = await vscode.workspace.fs.readFile(uri);
-        result = validateText(new TextDecoder().decode(bytes), { purpose, maxDiagnostics, fileName });
-      }
-      if (signal.aborted) return undefined;
-      doneBytes += sizes[index];
-      publishCommandResult(deps, uri, result);
-      deps.log.info(`Validated ${path.basename(uri.path)} as ${result.format}: ${summarize(result)}`);
-      validated.push({ uri, result });
-    }
-    return validated;
-  });
+function titleFor(uris: readonly vscode.Uri[]): string {
+  return uris.length === 1 ? vscode.l10n.t('Validating "{0}"', path.basename(uris[0].path)) : vscode.l10n.t('Validating {0} files', uris.length);
 }
 
 function reportSummary(validated: readonly ValidatedFile[]): void {

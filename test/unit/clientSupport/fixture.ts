@@ -3,9 +3,10 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { MistralFilesClient, type ClientInternals } from '../../../src/api/client';
-import { MistralApiError } from '../../../src/api/errors';
-import type { ApiLogger, ClientConfig } from '../../../src/api/filesApi';
+import { MistralClient } from '../../../src/api/client';
+import type { ClientInternals } from '../../../src/api/core/connection';
+import { MistralApiError } from '../../../src/api/core/errors';
+import type { ApiLogger, ClientConfig } from '../../../src/api/core/config';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 
 /** Long and distinctive, so a test can search any text for it. */
@@ -46,7 +47,7 @@ export interface Harness {
   emulator: RunningEmulator;
   dataDir: string;
   workDir: string;
-  client(config?: Partial<ClientConfig>, internals?: ClientInternals): MistralFilesClient;
+  client(config?: Partial<ClientConfig>, internals?: ClientInternals): MistralClient;
   close(): Promise<void>;
 }
 
@@ -56,13 +57,13 @@ export async function startHarness(options: { maxUploadBytes?: number } = {}): P
   const workDir = path.join(root, 'work');
   fs.mkdirSync(workDir);
   const emulator = await startEmulator({ dataDir, apiKey: TEST_KEY, port: 0, maxUploadBytes: options.maxUploadBytes });
-  const clients: MistralFilesClient[] = [];
+  const clients: MistralClient[] = [];
   return {
     emulator,
     dataDir,
     workDir,
     client(config = {}, internals = {}) {
-      const client = new MistralFilesClient({ apiKey: TEST_KEY, baseUrl: emulator.url, ...config }, internals);
+      const client = new MistralClient({ apiKey: TEST_KEY, baseUrl: emulator.url, ...config }, internals);
       clients.push(client);
       return client;
     },

@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../coreDeps';
+import type { Deps } from '../../deps';
 
 /** `mistral.clearFilter`: shows every file again; resolves once the tree reloaded. */
-export function registerClearFilter(deps: CoreDeps): vscode.Disposable {
+export function registerClearFilter(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.clearFilter', async () => {
-    deps.filter.clear();
-    await deps.tree.whenLoaded();
+    deps.files.filter.clear();
+    await deps.files.whenLoaded();
   });
 }

@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
-import type { ExtensionDeps } from '../deps';
-import { filesOrIdsFromArgs } from '../fileArgs';
+import type { Deps } from '../../deps';
+import { filesOrIdsFromArgs } from '../../shared/fileArgs';
 
 /**
  * `mistral.copyFileId(node | file | id, selected?)`: copies the id (one a line for a multi-selection) and resolves with
  * the copied text, so callers need not read the clipboard back.
  */
-export function registerCopyFileId(deps: ExtensionDeps): vscode.Disposable {
+export function registerCopyFileId(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.copyFileId', async (first?: unknown, second?: unknown) => {
     let ids = filesOrIdsFromArgs(first, second).map((value) => (typeof value === 'string' ? value : value.id));
-    if (ids.length === 0) ids = [...new Set(deps.tree.selectedFiles().map((file) => file.id))];
+    if (ids.length === 0) ids = [...new Set(deps.files.selectedFiles().map((file) => file.id))];
     if (ids.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Select a file in the Mistral view first.'));
       return undefined;

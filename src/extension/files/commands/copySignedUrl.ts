@@ -1,10 +1,10 @@
 import * as vscode from 'vscode';
-import { SIGNED_URL_MAX_HOURS, SIGNED_URL_MIN_HOURS, type MistralFile } from '../../api/types';
-import { isValidHours, parseHours } from './shared/hours';
-import type { ExtensionDeps } from '../deps';
-import { showError } from '../errors';
-import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, nameOf } from './shared/args';
-import { selectedOrPickedFiles } from './shared/pickFiles';
+import { SIGNED_URL_MAX_HOURS, SIGNED_URL_MIN_HOURS, type MistralFile } from '../../../api/files/types';
+import { isValidHours, parseHours } from '../../shared/hours';
+import type { Deps } from '../../deps';
+import { showError } from '../../shared/feedback';
+import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, nameOf } from '../../shared/args';
+import { selectedOrPickedFiles } from './pickFiles';
 
 /** `mistral.copySignedUrl(file, { expiryHours })` skips the picker. */
 export interface SignedUrlCommandOptions {
@@ -17,7 +17,7 @@ interface ExpiryItem extends vscode.QuickPickItem {
 
 const PRESET_HOURS = [1, 24, 72, 168];
 
-export function registerCopySignedUrl(deps: ExtensionDeps): vscode.Disposable {
+export function registerCopySignedUrl(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.copySignedUrl', async (...rawArgs: unknown[]) => {
     const { first, options } = splitOptions<SignedUrlCommandOptions>(rawArgs, ['expiryHours']);
     // One URL per invocation: with a multi-selection the clicked file is the one meant.
@@ -36,7 +36,7 @@ export function registerCopySignedUrl(deps: ExtensionDeps): vscode.Disposable {
 
     try {
       const requestedAt = Date.now();
-      const { url } = await deps.client.getSignedUrl(idOf(target), hours);
+      const { url } = await deps.client.files.getSignedUrl(idOf(target), hours);
       await vscode.env.clipboard.writeText(url);
       const expires = new Date(requestedAt + hours * 3_600_000);
       // The URL's query is its signature: neither it nor the URL goes to the log.
@@ -46,7 +46,7 @@ export function registerCopySignedUrl(deps: ExtensionDeps): vscode.Disposable {
       );
       return url;
     } catch (err) {
-      if (isNotFound(err)) deps.tree.refresh(typeof target === 'string' ? undefined : target.purpose);
+      if (isNotFound(err)) deps.files.refresh(typeof target === 'string' ? undefined : target.purpose);
       void showError(deps.log, err, vscode.l10n.t('Could not create a signed URL for "{0}"', nameOf(target)));
       return undefined;
     }

@@ -1,12 +1,11 @@
 import * as vscode from 'vscode';
-import { isAbortError } from '../../api/errors';
-import type { MistralFile } from '../../api/types';
-import type { ExtensionDeps } from '../deps';
-import { showError } from '../errors';
-import { withCancellableProgress } from '../progress';
-import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, listNames, nameOf, reasonOf } from './shared/args';
-import { mapSettled } from './shared/concurrency';
-import { selectedOrPickedFiles } from './shared/pickFiles';
+import { isAbortError, errorMessage } from '../../../api/core/errors';
+import type { MistralFile } from '../../../api/files/types';
+import type { Deps } from '../../deps';
+import { PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
+import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, listNames, nameOf } from '../../shared/args';
+import { mapSettled } from '../../shared/concurrency';
+import { selectedOrPickedFiles } from './pickFiles';
 
 /** `mistral.delete(files, { confirm: false })` skips the confirmation (tests, other extensions). */
 export interface DeleteCommandOptions {
@@ -23,7 +22,7 @@ export interface DeleteOutcome {
   cancelled: boolean;
 }
 
-export function registerDelete(deps: ExtensionDeps): vscode.Disposable {
+export function registerDelete(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.delete', async (...rawArgs: unknown[]) => {
     const { first, second, options } = splitOptions<DeleteCommandOptions>(rawArgs, ['confirm']);
     let targets = filesOrIdsFromArgs(first, second);
@@ -58,24 +57,25 @@ async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<bo
   return answer === deleteLabel;
 }
 
-async function deleteAll(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile | string>): Promise<DeleteOutcome> {
+async function deleteAll(deps: Deps, targets: ReadonlyArray<MistralFile | string>): Promise<DeleteOutcome> {
   const outcome: DeleteOutcome = { deleted: [], alreadyGone: [], failed: [], cancelled: false };
   const title = targets.length === 1 ? vscode.l10n.t('Deleting "{0}"', nameOf(targets[0])) : vscode.l10n.t('Deleting {0} files', targets.length);
   const results = await withCancellableProgress({ title }, async (signal, progress) => {
     let done = 0;
+    const percent = new PercentProgress(progress, targets.length);
     return mapSettled(
       targets,
       CONCURRENT_DELETES,
       async (target) => {
         try {
-          await deps.client.delete(idOf(target), { signal });
+          await deps.client.files.delete(idOf(target), { signal });
           return 'deleted' as const;
         } catch (err) {
           if (isNotFound(err)) return 'gone' as const;
           throw err;
         } finally {
           done++;
-          progress.report({ increment: 100 / targets.length, message: vscode.l10n.t('{0} of {1}', done, targets.length) });
+          percent.report(done, () => vscode.l10n.t('{0} of {1}', done, targets.length));
         }
       },
       signal,
@@ -90,25 +90,20 @@ async function deleteAll(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile
     } else if (isAbortError(result.error)) {
       outcome.cancelled = true;
     } else {
-      outcome.failed.push({ id, error: `${nameOf(targets[index])}: ${reasonOf(result.error)}` });
-      deps.log.error(`Delete of ${id} failed: ${result.error instanceof Error ? result.error.message : String(result.error)}`);
+      outcome.failed.push({ id, error: `${nameOf(targets[index])}: ${errorMessage(result.error)}` });
+      deps.log.error(`Delete of ${id} failed: ${errorMessage(result.error)}`);
     }
   });
 
-  // Files passed as bare ids have no known purpose: then every group reloads.
   const removed = new Set([...outcome.deleted, ...outcome.alreadyGone]);
-  const purposes = new Set<string | undefined>();
-  targets.forEach((target) => {
-    if (removed.has(idOf(target))) purposes.add(typeof target === 'string' ? undefined : target.purpose);
-  });
-  if (purposes.has(undefined)) deps.tree.refresh();
-  else purposes.forEach((purpose) => deps.tree.refresh(purpose));
+  const removedTargets = targets.filter((target) => removed.has(idOf(target)));
+  if (removedTargets.length > 0) deps.files.filesDeleted(removedTargets);
 
   report(deps, targets, outcome);
   return outcome;
 }
 
-function report(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile | string>, outcome: DeleteOutcome): void {
+function report(deps: Deps, targets: ReadonlyArray<MistralFile | string>, outcome: DeleteOutcome): void {
   const nameById = new Map(targets.map((target) => [idOf(target), nameOf(target)]));
   const removed = [...outcome.deleted, ...outcome.alreadyGone];
   const parts: string[] = [];
@@ -128,9 +123,10 @@ function report(deps: ExtensionDeps, targets: ReadonlyArray<MistralFile | string
   if (outcome.cancelled) parts.push(vscode.l10n.t('Cancelled before every file was deleted.'));
   if (parts.length === 0) return;
   if (outcome.failed.length > 0) {
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(parts.join(' '), showLog).then((answer) => {
-      if (answer === showLog) deps.log.show(true);
+    const failedIds = new Set(outcome.failed.map((failure) => failure.id));
+    const retryTargets = targets.filter((target) => failedIds.has(idOf(target)));
+    void showRunSummary(deps.log, 'error', parts.join(' '), {
+      retry: () => vscode.commands.executeCommand('mistral.delete', retryTargets, { confirm: false }),
     });
   } else {
     void vscode.window.showInformationMessage(parts.join(' '));

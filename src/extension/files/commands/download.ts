@@ -2,16 +2,14 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { isAbortError } from '../../api/errors';
-import type { MistralFile } from '../../api/types';
-import { formatBytes } from '../../util/format';
-import { joinInside, sanitizeFilename, uniqueFilename } from '../../util/sanitizeFilename';
-import type { ExtensionDeps } from '../deps';
-import { showError } from '../errors';
-import { withCancellableProgress } from '../progress';
-import { filesOrIdsFromArgs, splitOptions, isNotFound, reasonOf, toUri } from './shared/args';
-import { mapSettled } from './shared/concurrency';
-import { selectedOrPickedFiles } from './shared/pickFiles';
+import { isAbortError, errorMessage } from '../../../api/core/errors';
+import type { MistralFile } from '../../../api/files/types';
+import { joinInside, sanitizeFilename, uniqueFilename } from '../../../util/sanitizeFilename';
+import type { Deps } from '../../deps';
+import { ByteProgress, PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
+import { filesOrIdsFromArgs, splitOptions, isNotFound, toUri } from '../../shared/args';
+import { mapSettled } from '../../shared/concurrency';
+import { selectedOrPickedFiles } from './pickFiles';
 
 /** `mistral.download(files, { destination })`: a file path for one file, or a folder (created if missing). */
 export interface DownloadCommandOptions {
@@ -20,20 +18,20 @@ export interface DownloadCommandOptions {
 const LAST_FOLDER_KEY = 'mistral.download.lastFolder';
 const CONCURRENT_DOWNLOADS = 3;
 
-export function registerDownload(deps: ExtensionDeps): vscode.Disposable {
+export function registerDownload(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.download', async (...rawArgs: unknown[]) => {
     const { first, second, options } = splitOptions<DownloadCommandOptions>(rawArgs, ['destination']);
     const args = filesOrIdsFromArgs(first, second);
     try {
       const files =
         args.length > 0
-          ? await Promise.all(args.map(async (arg) => (typeof arg === 'string' ? deps.client.retrieve(arg) : arg)))
+          ? await Promise.all(args.map(async (arg) => (typeof arg === 'string' ? deps.client.files.retrieve(arg) : arg)))
           : await selectedOrPickedFiles(deps, { canPickMany: true, title: vscode.l10n.t('Download from Mistral') });
       if (files.length === 0) return undefined;
       const destination = options?.destination !== undefined ? toUri(options.destination) : undefined;
       return files.length === 1 ? await downloadOne(deps, files[0], destination) : await downloadMany(deps, files, destination);
     } catch (err) {
-      if (isNotFound(err)) deps.tree.refresh();
+      if (isNotFound(err)) deps.files.refresh();
       void showError(deps.log, err, vscode.l10n.t('Download failed'));
       return undefined;
     }
@@ -41,7 +39,7 @@ export function registerDownload(deps: ExtensionDeps): vscode.Disposable {
 }
 
 /** Save dialog (sanitised default name), then one streamed download. Returns the saved Uri. */
-async function downloadOne(deps: ExtensionDeps, file: MistralFile, destination: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
+async function downloadOne(deps: Deps, file: MistralFile, destination: vscode.Uri | undefined): Promise<vscode.Uri | undefined> {
   const safeName = sanitizeFilename(file.filename, file.id);
   let target: string;
   let reserved = false;
@@ -63,15 +61,10 @@ async function downloadOne(deps: ExtensionDeps, file: MistralFile, destination: 
 
   try {
     await withCancellableProgress({ title: vscode.l10n.t('Downloading "{0}"', file.filename) }, async (signal, progress) => {
-      let reported = 0;
-      await deps.client.downloadToFile(file.id, target, {
+      const bytes = new ByteProgress(progress);
+      await deps.client.files.downloadToFile(file.id, target, {
         signal,
-        onProgress: ({ transferred, total }) => {
-          const size = total ?? file.bytes ?? 0;
-          const percent = size > 0 ? Math.min(100, Math.floor((transferred * 100) / size)) : 0;
-          progress.report({ increment: Math.max(0, percent - reported), message: size > 0 ? vscode.l10n.t('{0}% of {1}', percent, formatBytes(size)) : formatBytes(transferred) });
-          reported = Math.max(reported, percent);
-        },
+        onProgress: ({ transferred, total }) => bytes.report(transferred, total ?? file.bytes ?? undefined),
       });
     });
   } catch (err) {
@@ -85,7 +78,7 @@ async function downloadOne(deps: ExtensionDeps, file: MistralFile, destination: 
 }
 
 /** A folder picker, then every file into it under a unique name; a summary of what succeeded and failed. */
-async function downloadMany(deps: ExtensionDeps, files: readonly MistralFile[], destination: vscode.Uri | undefined): Promise<vscode.Uri[]> {
+async function downloadMany(deps: Deps, files: readonly MistralFile[], destination: vscode.Uri | undefined): Promise<vscode.Uri[]> {
   let folder = destination?.fsPath;
   if (!folder) {
     const picked = await vscode.window.showOpenDialog({
@@ -113,20 +106,19 @@ async function downloadMany(deps: ExtensionDeps, files: readonly MistralFile[], 
   const results = await withCancellableProgress(
     { title: vscode.l10n.t('Downloading {0} files', files.length) },
     async (signal, progress) => {
-      let reported = 0;
       let finished = 0;
+      // Sizes the list does not know (bytes: null) count by finished files instead.
+      const percent = new PercentProgress(progress, totalBytes > 0 ? totalBytes : files.length);
       const report = (): void => {
-        const fraction = totalBytes > 0 ? received.reduce((a, b) => a + b, 0) / totalBytes : finished / files.length;
-        const percent = Math.min(100, Math.floor(fraction * 100));
-        progress.report({ increment: Math.max(0, percent - reported), message: vscode.l10n.t('{0} of {1} files · {2}%', finished, files.length, percent) });
-        reported = Math.max(reported, percent);
+        const done = totalBytes > 0 ? received.reduce((a, b) => a + b, 0) : finished;
+        percent.report(done, (p) => vscode.l10n.t('{0} of {1} files · {2}%', finished, files.length, p));
       };
       return mapSettled(
         files,
         CONCURRENT_DOWNLOADS,
         async (file, index) => {
           try {
-            await deps.client.downloadToFile(file.id, targets[index], {
+            await deps.client.files.downloadToFile(file.id, targets[index], {
               signal,
               onProgress: ({ transferred }) => {
                 received[index] = transferred;
@@ -162,20 +154,17 @@ async function downloadMany(deps: ExtensionDeps, files: readonly MistralFile[], 
       return;
     }
     notFound ||= isNotFound(err);
-    failures.push(`${files[index].filename}: ${reasonOf(err)}`);
-    deps.log.error(`Download of ${files[index].id} failed: ${err instanceof Error ? err.message : String(err)}`);
+    failures.push(`${files[index].filename}: ${errorMessage(err)}`);
+    deps.log.error(`Download of ${files[index].id} failed: ${errorMessage(err)}`);
   });
-  if (notFound) deps.tree.refresh();
+  if (notFound) deps.files.refresh();
   deps.log.info(`Downloaded ${saved.length} of ${files.length} files into ${folder}`);
 
   const parts = [vscode.l10n.t('Downloaded {0} of {1} files into {2}.', saved.length, files.length, folder)];
   if (failures.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failures.join('; ')));
   if (cancelled) parts.push(vscode.l10n.t('Cancelled; no partial files were left.'));
   if (failures.length > 0) {
-    const showLog = vscode.l10n.t('Show Log');
-    void vscode.window.showErrorMessage(parts.join(' '), showLog).then((answer) => {
-      if (answer === showLog) deps.log.show(true);
-    });
+    void showRunSummary(deps.log, 'error', parts.join(' '));
   } else {
     offerOpen(vscode.Uri.file(folder), parts.join(' '), true);
   }
@@ -205,7 +194,7 @@ async function releaseReservation(target: string): Promise<void> {
   if (stat?.isFile() && stat.size === 0) await fs.rm(target, { force: true }).catch(() => undefined);
 }
 
-async function defaultFolder(deps: ExtensionDeps): Promise<string> {
+async function defaultFolder(deps: Deps): Promise<string> {
   const remembered = deps.context.workspaceState.get<string>(LAST_FOLDER_KEY);
   const candidates = [remembered, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath, path.join(os.homedir(), 'Downloads'), os.homedir()];
   for (const candidate of candidates) {
@@ -214,7 +203,7 @@ async function defaultFolder(deps: ExtensionDeps): Promise<string> {
   return os.homedir();
 }
 
-async function rememberFolder(deps: ExtensionDeps, folder: string): Promise<void> {
+async function rememberFolder(deps: Deps, folder: string): Promise<void> {
   await deps.context.workspaceState.update(LAST_FOLDER_KEY, folder);
 }
 

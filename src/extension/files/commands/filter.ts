@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { KNOWN_SAMPLE_TYPES, KNOWN_SOURCES } from '../../api/types';
-import type { CoreDeps } from '../coreDeps';
-import type { FileFilter } from '../views/filesModel';
-import { normalizeFilter } from '../views/filterState';
+import { KNOWN_SAMPLE_TYPES, KNOWN_SOURCES } from '../../../api/files/types';
+import type { Deps } from '../../deps';
+import type { FileFilter } from '../tree/filesModel';
+import { normalizeFilter } from '../tree/filterState';
 
 function sampleTypeDetails(): Record<string, string> {
   return {
@@ -60,12 +60,12 @@ async function promptFilter(current: FileFilter): Promise<FileFilter | undefined
  * `mistral.filter({ search?, sampleTypes?, sources? })` applies at once (tests, other extensions); without an
  * argument the user is asked. The filter goes to the server with every group's query. Resolves once the tree reloaded.
  */
-export function registerFilter(deps: CoreDeps): vscode.Disposable {
+export function registerFilter(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.filter', async (arg?: unknown) => {
     const isOptions = typeof arg === 'object' && arg !== null && ['search', 'sampleTypes', 'sources'].some((key) => key in arg);
-    const next = isOptions ? normalizeFilter(arg) : await promptFilter(deps.filter.value);
+    const next = isOptions ? normalizeFilter(arg) : await promptFilter(deps.files.filter.value);
     if (next === undefined) return;
-    deps.filter.set(next);
-    await deps.tree.whenLoaded();
+    deps.files.filter.set(next);
+    await deps.files.whenLoaded();
   });
 }

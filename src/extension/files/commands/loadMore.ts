@@ -1,20 +1,19 @@
 import * as vscode from 'vscode';
-import type { CoreDeps } from '../coreDeps';
-import { showError } from '../errors';
-import { purposeLabel } from '../views/treeItems';
+import type { Deps } from '../../deps';
+import { showError } from '../../shared/feedback';
+import { purposeFromArg, purposeLabel } from '../../shared/purposes';
 
 /** `mistral.loadMore(purpose)`: the "Load more…" row of a group (or a caller naming the purpose) fetches its next page. */
-export function registerLoadMore(deps: CoreDeps): vscode.Disposable {
+export function registerLoadMore(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.loadMore', async (arg?: unknown) => {
-    const purpose =
-      typeof arg === 'string' ? arg : typeof arg === 'object' && arg !== null && typeof (arg as { purpose?: unknown }).purpose === 'string'
-        ? (arg as { purpose: string }).purpose
-        : undefined;
+    const purpose = purposeFromArg(arg);
     if (purpose === undefined) return;
     try {
-      await deps.tree.loadMore(purpose);
+      await deps.files.loadMore(purpose);
     } catch (err) {
-      void showError(deps.log, err, vscode.l10n.t('Loading more {0} files failed', purposeLabel(purpose)));
+      void showError(deps.log, err, vscode.l10n.t('Loading more {0} files failed', purposeLabel(purpose, vscode.l10n)), {
+        retry: () => vscode.commands.executeCommand('mistral.loadMore', purpose),
+      });
     }
   });
 }

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../../api/types';
-import type { ExtensionDeps } from '../../deps';
+import type { MistralFile } from '../../../api/files/types';
+import type { Deps } from '../../deps';
 import { formatBytes, formatRelativeTime } from '../../../util/format';
-import { showError } from '../../errors';
+import { showError } from '../../shared/feedback';
 
 interface FileItem extends vscode.QuickPickItem {
   file: MistralFile;
@@ -15,15 +15,15 @@ const PICK_PAGE_SIZE = 100;
  * (typing searches file names on the server, so files beyond the first page are reachable). Empty when dismissed.
  */
 export async function selectedOrPickedFiles(
-  deps: ExtensionDeps,
+  deps: Deps,
   options: { canPickMany: boolean; title: string },
 ): Promise<MistralFile[]> {
-  const selected = deps.tree.selectedFiles();
+  const selected = deps.files.selectedFiles();
   if (selected.length > 0) return options.canPickMany ? selected : selected.slice(0, 1);
   return pickRemoteFiles(deps, options);
 }
 
-async function pickRemoteFiles(deps: ExtensionDeps, options: { canPickMany: boolean; title: string }): Promise<MistralFile[]> {
+async function pickRemoteFiles(deps: Deps, options: { canPickMany: boolean; title: string }): Promise<MistralFile[]> {
   const pick = vscode.window.createQuickPick<FileItem>();
   pick.title = options.title;
   pick.canSelectMany = options.canPickMany;
@@ -39,7 +39,7 @@ async function pickRemoteFiles(deps: ExtensionDeps, options: { canPickMany: bool
     request = controller;
     pick.busy = true;
     try {
-      const list = await deps.client.list(
+      const list = await deps.client.files.list(
         { page: 0, pageSize: PICK_PAGE_SIZE, search: search || undefined },
         { signal: controller.signal },
       );

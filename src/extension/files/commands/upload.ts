@@ -1,16 +1,17 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { MistralApiError, isAbortError } from '../../api/errors';
-import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../api/types';
-import { formatBytes, formatMegabytes } from '../../util/format';
-import type { ExtensionDeps } from '../deps';
-import { showError } from '../errors';
-import { withCancellableProgress } from '../progress';
-import { errorCount, showProblemsPanel, validateUploads, type PlannedUpload } from '../validation/preUpload';
-import { asOptions, listNames, reasonOf, toUri, urisFromArgs } from './shared/args';
-import { readHead, suggestPurpose } from './shared/purpose';
-import { askPurposeAndVisibility, pickLocalFiles, saveDirtyDocuments } from './shared/uploadPrompts';
+import { MistralApiError, errorMessage, isAbortError } from '../../../api/core/errors';
+import { MAX_FILE_BYTES, type FilePurpose, type FileVisibility, type MistralFile } from '../../../api/files/types';
+import { formatBytes, formatMegabytes } from '../../../util/format';
+import type { Deps } from '../../deps';
+import { PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
+import { errorCount, validateUploads, type PlannedUpload } from '../../validation/preUpload';
+import { showProblemsPanel } from '../../validation/runner';
+import { asOptions, listNames, toUri, urisFromArgs } from '../../shared/args';
+import { purposeFromArg } from '../../shared/purposes';
+import { readHead, suggestPurpose } from '../purposeDetection';
+import { askPurposeAndVisibility, pickLocalFiles, saveDirtyDocuments } from './uploadPrompts';
 
 /** Drives `mistral.upload` / `mistral.uploadToGroup` without UI (tests, drag and drop, other extensions). */
 export interface UploadCommandOptions {
@@ -20,12 +21,14 @@ export interface UploadCommandOptions {
   visibility?: FileVisibility;
   /** Overrides the `mistral.validation.beforeUpload` setting for this call. */
   validation?: 'block' | 'warn' | 'off';
-  /** Upload even when validation finds errors (what "Upload Anyway" does). */
+  /** Upload even when validation finds errors. */
   force?: boolean;
+  /** One purpose per file of `uris` (same order); wins over `purpose`. What "Upload Anyway" passes. */
+  purposes?: FilePurpose[];
   /** true: save unsaved editors without asking; false: cancel when any is unsaved. Asked when absent. */
   saveDirty?: boolean;
 }
-const OPTION_KEYS = ['uris', 'purpose', 'visibility', 'validation', 'force', 'saveDirty'] as const;
+const OPTION_KEYS = ['uris', 'purpose', 'purposes', 'visibility', 'validation', 'force', 'saveDirty'] as const;
 
 export interface UploadOutcome {
   uploaded: MistralFile[];
@@ -35,7 +38,7 @@ export interface UploadOutcome {
   cancelled: boolean;
 }
 
-export function registerUpload(deps: ExtensionDeps): vscode.Disposable {
+export function registerUpload(deps: Deps): vscode.Disposable {
   return vscode.Disposable.from(
     vscode.commands.registerCommand('mistral.upload', async (first?: unknown, second?: unknown) => {
       const options = asOptions<UploadCommandOptions>(first, OPTION_KEYS) ?? {};
@@ -49,7 +52,7 @@ export function registerUpload(deps: ExtensionDeps): vscode.Disposable {
       // A group node ({ kind: 'group', purpose }) is never mistaken for options; options may follow it.
       const isNode = typeof group === 'object' && group !== null && 'kind' in group;
       const options = (isNode ? undefined : asOptions<UploadCommandOptions>(group, OPTION_KEYS)) ?? asOptions<UploadCommandOptions>(second, OPTION_KEYS) ?? {};
-      const purpose = options.purpose ?? purposeOfGroup(group);
+      const purpose = options.purpose ?? purposeFromArg(group);
       if (!purpose) {
         void vscode.window.showWarningMessage(vscode.l10n.t('Choose a purpose group in the Mistral view to upload to.'));
         return undefined;
@@ -61,22 +64,12 @@ export function registerUpload(deps: ExtensionDeps): vscode.Disposable {
   );
 }
 
-/** Tree group nodes carry their purpose; a bare purpose string is accepted too. */
-function purposeOfGroup(value: unknown): FilePurpose | undefined {
-  if (typeof value === 'string' && value.trim() !== '') return value.trim();
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    const purpose = (value as { purpose?: unknown }).purpose;
-    if (typeof purpose === 'string' && purpose !== '') return purpose;
-  }
-  return undefined;
-}
-
 function activeJsonlFile(): vscode.Uri[] {
   const uri = vscode.window.activeTextEditor?.document.uri;
   return uri && uri.scheme === 'file' && path.extname(uri.fsPath).toLowerCase() === '.jsonl' ? [uri] : [];
 }
 
-async function runUpload(deps: ExtensionDeps, uris: vscode.Uri[], options: UploadCommandOptions): Promise<UploadOutcome> {
+async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandOptions): Promise<UploadOutcome> {
   const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
   try {
     const files = await statFiles(uris, outcome);
@@ -104,7 +97,7 @@ async function runUpload(deps: ExtensionDeps, uris: vscode.Uri[], options: Uploa
       if (withErrors.length > 0) {
         const names = withErrors.map((finding) => finding.upload.name);
         if (mode === 'block' && options.force !== true) {
-          offerUploadAnyway(deps, planned.uploads, planned.visibility, withErrors.length, errorCount(withErrors), names);
+          offerUploadAnyway(planned.uploads, planned.visibility, withErrors.length, errorCount(withErrors), names);
           return { ...outcome, blocked: planned.uploads.map((upload) => upload.uri) };
         }
         void warnAndContinue(names, errorCount(withErrors));
@@ -144,7 +137,7 @@ async function statFiles(uris: readonly vscode.Uri[], outcome: UploadOutcome): P
       }
       files.push({ uri, name, size: stat.size });
     } catch (err) {
-      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? vscode.l10n.t('file not found') : reasonOf(err);
+      const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? vscode.l10n.t('file not found') : errorMessage(err);
       outcome.failed.push({ uri, error: `${name}: ${reason}` });
     }
   }
@@ -152,13 +145,15 @@ async function statFiles(uris: readonly vscode.Uri[], outcome: UploadOutcome): P
 }
 
 async function choosePurposes(
-  deps: ExtensionDeps,
+  deps: Deps,
   files: readonly LocalFile[],
   options: UploadCommandOptions,
 ): Promise<{ uploads: PlannedUpload[]; visibility: FileVisibility } | undefined> {
   const visibility = options.visibility ?? deps.settings.defaultVisibility;
   let purposes: FilePurpose[];
-  if (options.purpose && options.purpose !== 'auto') {
+  if (options.purposes && options.purposes.length === files.length) {
+    purposes = options.purposes;
+  } else if (options.purpose && options.purpose !== 'auto') {
     purposes = files.map(() => options.purpose as FilePurpose);
   } else {
     const suggestions = await Promise.all(files.map(async (f) => suggestPurpose(f.name, await readHead(f.uri.fsPath))));
@@ -173,9 +168,11 @@ async function choosePurposes(
   return { uploads: files.map((f, i) => ({ ...f, purpose: purposes[i] })), visibility };
 }
 
-/** Block mode: the command ends here; the message's "Upload Anyway" starts a forced run later. */
+/**
+ * Block mode: this run ends with nothing sent. "Upload Anyway" starts a new `mistral.upload` run for the same files
+ * and purposes with validation off, which reports its own outcome.
+ */
 function offerUploadAnyway(
-  deps: ExtensionDeps,
   uploads: readonly PlannedUpload[],
   visibility: FileVisibility,
   filesWithErrors: number,
@@ -191,13 +188,14 @@ function offerUploadAnyway(
   void vscode.window.showErrorMessage(message, showProblems, uploadAnyway).then(async (answer) => {
     if (answer === showProblems) showProblemsPanel();
     if (answer !== uploadAnyway) return;
-    const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
-    try {
-      await uploadAll(deps, uploads, visibility, outcome);
-    } catch (err) {
-      if (!isAbortError(err)) void showError(deps.log, err, vscode.l10n.t('Upload failed'));
-    }
-    reportOutcome(deps, outcome);
+    const rerun: UploadCommandOptions = {
+      uris: uploads.map((upload) => upload.uri),
+      purposes: uploads.map((upload) => upload.purpose),
+      visibility,
+      validation: 'off',
+      saveDirty: true,
+    };
+    await vscode.commands.executeCommand('mistral.upload', rerun);
   });
 }
 
@@ -212,7 +210,7 @@ async function warnAndContinue(names: readonly string[], errors: number): Promis
 
 /** One progress for all files, percent over their total bytes; Cancel aborts the file in flight and skips the rest. */
 async function uploadAll(
-  deps: ExtensionDeps,
+  deps: Deps,
   uploads: readonly PlannedUpload[],
   visibility: FileVisibility,
   outcome: UploadOutcome,
@@ -224,19 +222,17 @@ async function uploadAll(
       : vscode.l10n.t('Uploading {0} files to Mistral', uploads.length);
   await withCancellableProgress({ title }, async (signal, progress) => {
     let doneBytes = 0;
-    let reported = 0;
+    // Empty files count as one byte each, so a run of them still moves the bar.
+    const percent = new PercentProgress(progress, totalBytes > 0 ? totalBytes : uploads.length);
     const report = (sentOfCurrent: number, upload: PlannedUpload, index: number): void => {
-      const fraction = totalBytes > 0 ? (doneBytes + sentOfCurrent) / totalBytes : (index + 1) / uploads.length;
-      const percent = Math.min(100, Math.floor(fraction * 100));
       const label = uploads.length > 1 ? `${index + 1}/${uploads.length} ${upload.name} · ` : '';
-      progress.report({ increment: Math.max(0, percent - reported), message: `${label}${percent}%` });
-      reported = Math.max(reported, percent);
+      percent.report(totalBytes > 0 ? doneBytes + sentOfCurrent : index + 1, (p) => `${label}${p}%`);
     };
     for (const [index, upload] of uploads.entries()) {
       if (signal.aborted) break;
       try {
         report(0, upload, index);
-        const file = await deps.client.upload(upload.uri.fsPath, {
+        const file = await deps.client.files.upload(upload.uri.fsPath, {
           purpose: upload.purpose,
           visibility,
           signal,
@@ -246,24 +242,23 @@ async function uploadAll(
         deps.log.info(`Uploaded ${upload.name} as ${file.id} (${file.purpose}, ${formatBytes(file.bytes)})`);
       } catch (err) {
         if (signal.aborted) break;
-        outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${reasonOf(err)}` });
-        deps.log.error(`Upload of ${upload.name} failed: ${err instanceof MistralApiError ? err.describe() : reasonOf(err)}`);
+        outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${errorMessage(err)}` });
+        deps.log.error(`Upload of ${upload.name} failed: ${err instanceof MistralApiError ? err.describe() : errorMessage(err)}`);
       }
       doneBytes += upload.size;
     }
     if (signal.aborted) outcome.cancelled = true;
   });
-  for (const purpose of new Set(outcome.uploaded.map((file) => file.purpose))) deps.tree.refresh(purpose);
+  for (const purpose of new Set(outcome.uploaded.map((file) => file.purpose))) deps.files.refresh(purpose);
   const last = outcome.uploaded[outcome.uploaded.length - 1];
   if (last) {
-    await deps.tree.reveal(last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${reasonOf(err)}`));
+    await deps.files.reveal(last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${errorMessage(err)}`));
   }
 }
 
 /** One message at the end: what succeeded, what failed, what was cancelled. Not awaited, so the command returns. */
-function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
+function reportOutcome(deps: Deps, outcome: UploadOutcome): void {
   const { uploaded, failed, cancelled } = outcome;
-  const showLog = vscode.l10n.t('Show Log');
   if (failed.length === 0 && uploaded.length === 1 && !cancelled) {
     const file = uploaded[0];
     void vscode.window.showInformationMessage(
@@ -271,11 +266,9 @@ function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
     );
     return;
   }
-  const showLogOnChoice = (answer: string | undefined): void => {
-    if (answer === showLog) deps.log.show(true);
-  };
+  const retry = failed.length > 0 ? { retry: () => vscode.commands.executeCommand('mistral.upload', { uris: failed.map((f) => f.uri) }) } : {};
   if (failed.length === 1 && uploaded.length === 0 && !cancelled) {
-    void vscode.window.showErrorMessage(vscode.l10n.t('Upload failed: {0}', failed[0].error), showLog).then(showLogOnChoice);
+    void showRunSummary(deps.log, 'error', vscode.l10n.t('Upload failed: {0}', failed[0].error), retry);
     return;
   }
   const parts: string[] = [];
@@ -285,7 +278,7 @@ function reportOutcome(deps: ExtensionDeps, outcome: UploadOutcome): void {
   if (parts.length === 0) return;
   const message = parts.join(' ');
   if (failed.length > 0) {
-    void vscode.window.showErrorMessage(message, showLog).then(showLogOnChoice);
+    void showRunSummary(deps.log, 'error', message, retry);
   } else {
     void vscode.window.showInformationMessage(message);
   }

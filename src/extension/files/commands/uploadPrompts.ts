@@ -1,15 +1,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { FilePurpose, FileVisibility } from '../../../api/types';
-import { listNames } from './args';
+import type { FilePurpose, FileVisibility } from '../../../api/files/types';
+import { listNames } from '../../shared/args';
+import { KNOWN_PURPOSE_ORDER, PURPOSES, purposeInfo, purposeLabel } from '../../shared/purposes';
 
-export const PURPOSE_LABELS: Readonly<Record<string, string>> = {
-  'fine-tune': 'Fine-tune',
-  batch: 'Batch',
-  ocr: 'OCR',
-  audio: 'Audio',
-};
-const PURPOSE_ORDER: FilePurpose[] = ['fine-tune', 'batch', 'ocr', 'audio'];
 
 interface PurposeItem extends vscode.QuickPickItem {
   /** undefined: each file gets its own suggestion. */
@@ -34,15 +28,15 @@ export async function askPurposeAndVisibility(
   const distinct = [...new Set(suggestions.map((s) => s ?? 'fine-tune'))];
   const items: PurposeItem[] = [];
   if (distinct.length > 1) {
-    const counts = distinct.map((p) => `${suggestions.filter((s) => (s ?? 'fine-tune') === p).length} ${PURPOSE_LABELS[p] ?? p}`);
+    const counts = distinct.map((p) => `${suggestions.filter((s) => (s ?? 'fine-tune') === p).length} ${purposeLabel(p, vscode.l10n)}`);
     items.push({ label: vscode.l10n.t('Suggested per file'), description: counts.join(', '), purpose: undefined });
   }
   const suggested = distinct.length === 1 ? distinct[0] : undefined;
-  for (const purpose of PURPOSE_ORDER) {
+  for (const purpose of KNOWN_PURPOSE_ORDER) {
     items.push({
-      label: PURPOSE_LABELS[purpose],
+      label: purposeLabel(purpose, vscode.l10n),
       description: purpose === suggested ? vscode.l10n.t('suggested') : purpose,
-      detail: purposeDetail(purpose),
+      detail: PURPOSES[purpose].detail(vscode.l10n),
       purpose,
     });
   }
@@ -92,21 +86,6 @@ export async function askPurposeAndVisibility(
   });
 }
 
-function purposeDetail(purpose: FilePurpose): string {
-  switch (purpose) {
-    case 'fine-tune':
-      return vscode.l10n.t('Training or validation data for a fine-tuning job (.jsonl)');
-    case 'batch':
-      return vscode.l10n.t('Requests for a batch job (.jsonl of custom_id and body)');
-    case 'ocr':
-      return vscode.l10n.t('A document or image for OCR');
-    case 'audio':
-      return vscode.l10n.t('A recording for transcription');
-    default:
-      return purpose;
-  }
-}
-
 /** Modal "Save and Upload" / Cancel for unsaved editors; true when the caller may go on. */
 export async function saveDirtyDocuments(documents: readonly vscode.TextDocument[], ask: boolean): Promise<boolean> {
   if (documents.length === 0) return true;
@@ -133,9 +112,8 @@ export async function saveDirtyDocuments(documents: readonly vscode.TextDocument
 /** File picker for uploads, with filters that fit the purpose when one is known. */
 export async function pickLocalFiles(purpose: FilePurpose | undefined): Promise<vscode.Uri[]> {
   const filters: Record<string, string[]> = {};
-  if (purpose === 'fine-tune' || purpose === 'batch') filters[vscode.l10n.t('JSON Lines')] = ['jsonl'];
-  if (purpose === 'ocr') filters[vscode.l10n.t('Documents and images')] = ['pdf', 'png', 'jpg', 'jpeg', 'webp', 'gif', 'avif', 'tif', 'tiff', 'docx', 'pptx'];
-  if (purpose === 'audio') filters[vscode.l10n.t('Audio')] = ['mp3', 'wav', 'm4a', 'ogg', 'opus', 'flac', 'aac', 'webm'];
+  const info = purpose === undefined ? undefined : purposeInfo(purpose);
+  if (info) filters[info.filterName(vscode.l10n)] = [...info.extensions];
   filters[vscode.l10n.t('All files')] = ['*'];
   const uris = await vscode.window.showOpenDialog({
     canSelectMany: true,
@@ -143,7 +121,7 @@ export async function pickLocalFiles(purpose: FilePurpose | undefined): Promise<
     canSelectFolders: false,
     openLabel: vscode.l10n.t('Upload'),
     title: purpose
-      ? vscode.l10n.t('Upload to Mistral ({0})', PURPOSE_LABELS[purpose] ?? purpose)
+      ? vscode.l10n.t('Upload to Mistral ({0})', purposeLabel(purpose, vscode.l10n))
       : vscode.l10n.t('Upload to Mistral'),
     defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
     filters,

@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { MistralApiError, isKeyRejection } from '../../api/errors';
-import type { FilesApi } from '../../api/filesApi';
-import type { RetrievedFile } from '../../api/types';
+import { MistralApiError, asError, isKeyRejection } from '../../../api/core/errors';
+import type { FilesApi } from '../../../api/files/filesApi';
+import type { RetrievedFile } from '../../../api/files/types';
+import { openPreviewUris } from './openPreviews';
 import { PREVIEW_SCHEME, fileIdOfPreviewUri } from './previewUri';
 
 /** Metadata is immutable per id (only deletion changes it), so a short cache spares the stat calls editors repeat. */
@@ -18,7 +19,7 @@ export function toFileSystemError(err: unknown, uri: vscode.Uri): Error {
     if (err.kind === 'network' || (err.status !== undefined && err.status >= 500)) return vscode.FileSystemError.Unavailable(err.message);
     return new Error(err.message);
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return asError(err);
 }
 
 /**
@@ -30,6 +31,9 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
   readonly onDidChangeFile = this.changed.event;
   private readonly stats = new Map<string, { file: RetrievedFile; at: number }>();
 
+  /** Ids already reported deleted: ids are never reused, so they need not be asked about again. */
+  private readonly knownDeleted = new Set<string>();
+
   constructor(private readonly client: FilesApi) {}
 
   /** Registers the provider read-only; the returned disposable unregisters it and disposes the provider. */
@@ -40,11 +44,24 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
     );
   }
 
-  /** Tells open editors a file is gone (after a delete), so they show it as deleted. */
-  notifyDeleted(uri: vscode.Uri): void {
+  /** Tells open editors a file is gone, so they show it as deleted. */
+  private notifyDeleted(uri: vscode.Uri): void {
     const id = fileIdOfPreviewUri(uri);
-    if (id) this.stats.delete(id);
+    if (id) {
+      this.stats.delete(id);
+      this.knownDeleted.add(id);
+    }
     this.changed.fire([{ type: vscode.FileChangeType.Deleted, uri }]);
+  }
+
+  /** Files this extension deleted: their open previews show them as deleted, without asking the service again. */
+  notifyDeletedFiles(fileIds: readonly string[]): void {
+    const ids = new Set(fileIds);
+    for (const uri of openPreviewUris()) {
+      const id = fileIdOfPreviewUri(uri);
+      if (id !== undefined && ids.has(id)) this.notifyDeleted(uri);
+    }
+    fileIds.forEach((id) => this.knownDeleted.add(id));
   }
 
   /**
@@ -54,7 +71,7 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
   async reportDeleted(uris: readonly vscode.Uri[]): Promise<void> {
     for (const uri of uris) {
       const id = fileIdOfPreviewUri(uri);
-      if (!id) continue;
+      if (!id || this.knownDeleted.has(id)) continue;
       this.stats.delete(id);
       try {
         await this.retrieve(id, uri);

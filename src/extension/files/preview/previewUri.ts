@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { MistralFile } from '../../api/types';
+import type { MistralFile } from '../../../api/files/types';
 
 /** The read-only file system that serves Mistral file contents to editors. */
 export const PREVIEW_SCHEME = 'mistral-file';

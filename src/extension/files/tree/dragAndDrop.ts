@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { KNOWN_PURPOSES } from '../../api/types';
+import { isKnownPurpose } from '../../shared/purposes';
 import type { TreeNode } from './treeItems';
 
 const URI_LIST = 'text/uri-list';
@@ -31,7 +31,7 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
   async handleDrop(target: TreeNode | undefined, dataTransfer: vscode.DataTransfer, token: vscode.CancellationToken): Promise<void> {
     const uris = await localUris(dataTransfer);
     if (token.isCancellationRequested || uris.length === 0) return;
-    const purpose = target && (KNOWN_PURPOSES as readonly string[]).includes(target.purpose) ? target.purpose : undefined;
+    const purpose = target && isKnownPurpose(target.purpose) ? target.purpose : undefined;
     await vscode.commands.executeCommand('mistral.upload', { uris, purpose });
   }
 }

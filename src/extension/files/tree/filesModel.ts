@@ -4,9 +4,10 @@
  * purposes are a closed enum in the list query, yet files may carry one we do not know) is filled instead from the
  * unfiltered listing, which is also how purposes outside the known four are discovered.
  */
-import type { FilesApi } from '../../api/filesApi';
-import { MistralApiError, isAbortError } from '../../api/errors';
-import { KNOWN_PURPOSES, type FileList, type ListFilesParams, type MistralFile } from '../../api/types';
+import type { FilesApi } from '../../../api/files/filesApi';
+import { MistralApiError, isAbortError } from '../../../api/core/errors';
+import { KNOWN_PURPOSE_ORDER } from '../../shared/purposes';
+import { type FileList, type ListFilesParams, type MistralFile } from '../../../api/files/types';
 
 export interface FileFilter {
   /** Case-insensitive substring of the file name (the server's `search`). */
@@ -97,7 +98,7 @@ export class FilesModel {
 
   /** Known purposes first in their fixed order, then the others by name. */
   groups(): PurposeGroup[] {
-    const known = KNOWN_PURPOSES.map((purpose) => this.groupsByPurpose.get(purpose)).filter((g): g is PurposeGroup => !!g);
+    const known = KNOWN_PURPOSE_ORDER.map((purpose) => this.groupsByPurpose.get(purpose)).filter((g): g is PurposeGroup => !!g);
     const unknown = [...this.groupsByPurpose.values()].filter((g) => !g.known).sort((a, b) => a.purpose.localeCompare(b.purpose));
     return [...known, ...unknown];
   }
@@ -138,7 +139,7 @@ export class FilesModel {
       const pageSize = this.options.pageSize();
       const filter = filterParams(this.options.filter());
       const discoveryPage = this.client.list({ ...filter, page: 0, pageSize, includeTotal: true }, { signal });
-      const knownGroups = KNOWN_PURPOSES.map((purpose) => this.newGroup(purpose, true));
+      const knownGroups = KNOWN_PURPOSE_ORDER.map((purpose) => this.newGroup(purpose, true));
       await Promise.all([
         discoveryPage.then((page) => this.acceptDiscoveryPage(page, pageSize)),
         ...knownGroups.map((group) => this.loadFirstPage(group, pageSize, signal)),

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
-import { MistralApiError, isKeyRejection } from '../../api/errors';
-import type { FilesApi } from '../../api/filesApi';
-import type { MistralFile } from '../../api/types';
-import type { ApiKeyStore, FilesTree, Settings } from '../deps';
+import { MistralApiError, errorMessage, isKeyRejection } from '../../../api/core/errors';
+import type { FilesApi } from '../../../api/files/filesApi';
+import type { FilePurpose, MistralFile } from '../../../api/files/types';
+import type { ApiKeyStore, FilesTree, Settings } from '../../deps';
+import type { PreviewFileSystemProvider } from '../preview/previewFileSystem';
 import { FilesDragAndDropController } from './dragAndDrop';
 import { FilesModel, type PurposeGroup } from './filesModel';
 import type { FilterState } from './filterState';
@@ -23,11 +24,6 @@ export const FILES_VIEW_ID = 'mistral.files';
 /** Why the root could not load, as the welcome content and the view message show it. */
 export type RootProblem = 'noKey' | 'keyRejected' | 'unreachable' | undefined;
 
-function errorReason(err: unknown): string {
-  if (err instanceof MistralApiError || err instanceof Error) return err.message;
-  return String(err);
-}
-
 /** The welcome content variant for a failed load (package.json viewsWelcome reads `mistral.loadProblem`). */
 export type LoadProblem = 'network' | 'server' | 'config' | 'other';
 
@@ -37,6 +33,23 @@ export function classifyLoadProblem(err: unknown): LoadProblem {
   if (err.kind === 'invalid-request') return 'config';
   if (err.status !== undefined && (err.status >= 500 || err.status === 429 || err.status === 408)) return 'server';
   return 'other';
+}
+
+export interface FilesTreeViewDeps {
+  client: FilesApi;
+  keyStore: ApiKeyStore;
+  settings: Settings;
+  filter: FilterState;
+  log: vscode.LogOutputChannel;
+  /** Told when this extension deletes files, so their open previews show them as deleted. */
+  previews: Pick<PreviewFileSystemProvider, 'notifyDeletedFiles'>;
+}
+
+/** Why the root is empty: the problem, the reason the view message shows, and the welcome-content variant. */
+interface RootProblemState {
+  problem: Exclude<RootProblem, undefined>;
+  message: string;
+  loadProblem?: LoadProblem;
 }
 
 /**
@@ -53,17 +66,20 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   private readonly fileNodes = new Map<string, FileNode>();
   private readonly loadMoreNodes = new Map<string, LoadMoreNode>();
   private readonly disposables: vscode.Disposable[] = [];
-  private problemValue: RootProblem;
-  private problemDetail: string | undefined;
+  private rootProblem: RootProblemState | undefined;
   private loggedFailure: unknown;
+  private readonly keyStore: ApiKeyStore;
+  private readonly settings: Settings;
+  readonly filter: FilterState;
+  private readonly log: vscode.LogOutputChannel;
+  private readonly previews: FilesTreeViewDeps['previews'];
 
-  constructor(
-    client: FilesApi,
-    private readonly keyStore: ApiKeyStore,
-    private readonly settings: Settings,
-    private readonly filter: FilterState,
-    private readonly log: vscode.LogOutputChannel,
-  ) {
+  constructor({ client, keyStore, settings, filter, log, previews }: FilesTreeViewDeps) {
+    this.keyStore = keyStore;
+    this.settings = settings;
+    this.filter = filter;
+    this.log = log;
+    this.previews = previews;
     this.model = new FilesModel(client, {
       pageSize: () => settings.pageSize,
       filter: () => filter.value,
@@ -89,15 +105,15 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
 
   /** The current root problem, for tests and commands. */
   get problem(): RootProblem {
-    return this.problemValue;
+    return this.rootProblem?.problem;
   }
 
   /** The reason shown in the view message (also hidden behind the welcome content, so it goes to the log too). */
   get problemMessage(): string | undefined {
-    return this.problemDetail;
+    return this.rootProblem?.message;
   }
 
-  refresh(purpose?: string): void {
+  refresh(purpose?: FilePurpose): void {
     if (purpose !== undefined && this.model.rootState.kind === 'ready' && this.model.group(purpose)) {
       void this.model.reloadGroup(purpose);
       return;
@@ -107,8 +123,22 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   }
 
   /** Resolves when the root (and every group's first page) has loaded or failed, with the view state updated. */
-  async whenLoaded(): Promise<void> {
+  async whenLoaded(purpose?: FilePurpose): Promise<void> {
+    if (purpose !== undefined) await this.model.group(purpose)?.loading?.catch(() => undefined);
     await this.rootChildren();
+  }
+
+  filesDeleted(files: ReadonlyArray<MistralFile | string>): void {
+    // Files passed as bare ids have no known purpose: then every group reloads.
+    const purposes = new Set(files.map((file) => (typeof file === 'string' ? undefined : file.purpose)));
+    if (purposes.has(undefined)) this.refresh();
+    else purposes.forEach((purpose) => this.refresh(purpose));
+    this.previews.notifyDeletedFiles(files.map((file) => (typeof file === 'string' ? file : file.id)));
+  }
+
+  /** False only when the list has loaded and does not hold the file (it may have been deleted elsewhere). */
+  isListedOrUnknown(fileId: string): boolean {
+    return this.model.rootState.kind !== 'ready' || this.model.find(fileId) !== undefined;
   }
 
   async reveal(file: MistralFile): Promise<void> {
@@ -127,7 +157,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   }
 
   /** Loads the next page of a group, with the view's progress bar. Rejects with the API error. */
-  async loadMore(purpose: string): Promise<void> {
+  async loadMore(purpose: FilePurpose): Promise<void> {
     await vscode.window.withProgress({ location: { viewId: FILES_VIEW_ID } }, () => this.model.loadMore(purpose));
   }
 
@@ -160,19 +190,22 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
 
   private async rootChildren(): Promise<TreeNode[]> {
     const key = await this.keyStore.get();
-    void vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', key !== undefined);
     if (key === undefined) {
       this.model.reset();
-      this.setProblem('noKey', undefined);
+      this.setProblem({ problem: 'noKey', message: undefined });
       return [];
     }
     const state = await this.model.settled();
     if (state.kind === 'failed') {
-      const reason = errorReason(state.error);
+      const reason = errorMessage(state.error);
       if (isKeyRejection(state.error)) {
-        this.setProblem('keyRejected', vscode.l10n.t('The API key was rejected by the service ({0}). Set a valid key.', reason));
+        this.setProblem({ problem: 'keyRejected', message: vscode.l10n.t('The API key was rejected by the service ({0}). Set a valid key.', reason) });
       } else {
-        this.setProblem('unreachable', vscode.l10n.t('Could not load files from {0}: {1}', this.endpointHost(), reason), classifyLoadProblem(state.error));
+        this.setProblem({
+          problem: 'unreachable',
+          message: vscode.l10n.t('Could not load files from {0}: {1}', this.endpointHost(), reason),
+          loadProblem: classifyLoadProblem(state.error),
+        });
       }
       // VS Code and commands may ask for the root several times per load; the failure is logged once.
       if (this.loggedFailure !== state.error) {
@@ -181,7 +214,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
       }
       return [];
     }
-    this.setProblem(undefined, undefined);
+    this.setProblem(undefined);
     // Which service is being browsed, unless it is the default one (EU/US endpoints, gateways, the emulator).
     const host = this.endpointHost();
     this.treeView.description = host === 'api.mistral.ai' ? undefined : host;
@@ -201,7 +234,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   private groupChildren(group: PurposeGroup): TreeNode[] {
     const children: TreeNode[] = group.files.map((file) => this.fileNode(file, group.purpose));
     if (group.error !== undefined) {
-      children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorReason(group.error)), true));
+      children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorMessage(group.error)), true));
     } else if (children.length === 0) {
       const text = this.filter.active ? vscode.l10n.t('No files match the filter') : vscode.l10n.t('No files');
       children.push(this.messageNode(group.purpose, text, false));
@@ -210,19 +243,18 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     return children;
   }
 
-  private setProblem(problem: RootProblem, detail: string | undefined, loadProblem?: LoadProblem): void {
-    this.problemValue = problem;
-    this.problemDetail = detail;
-    void vscode.commands.executeCommand('setContext', 'mistral.loadProblem', loadProblem ?? '');
-    void vscode.commands.executeCommand('setContext', 'mistral.keyRejected', problem === 'keyRejected');
-    void vscode.commands.executeCommand('setContext', 'mistral.unreachable', problem === 'unreachable');
+  private setProblem(state: (Omit<RootProblemState, 'message'> & { message: string | undefined }) | undefined): void {
+    this.rootProblem = state && { ...state, message: state.message ?? '' };
+    void vscode.commands.executeCommand('setContext', 'mistral.loadProblem', state?.loadProblem ?? '');
+    void vscode.commands.executeCommand('setContext', 'mistral.keyRejected', state?.problem === 'keyRejected');
+    void vscode.commands.executeCommand('setContext', 'mistral.unreachable', state?.problem === 'unreachable');
     this.updateMessage();
   }
 
   /** The view message carries the failure reason, else the active filter and how to clear it. */
   updateMessage(): void {
-    if (this.problemDetail !== undefined) {
-      this.treeView.message = this.problemDetail;
+    if (this.rootProblem?.message) {
+      this.treeView.message = this.rootProblem.message;
     } else if (this.filter.active) {
       this.treeView.message = vscode.l10n.t('Filtered: {0}. Use Clear Filter in the view title to show all files.', this.filter.describe());
     } else {

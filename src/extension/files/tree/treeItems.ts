@@ -1,7 +1,8 @@
 import * as vscode from 'vscode';
-import { KNOWN_PURPOSES, type MistralFile } from '../../api/types';
-import { formatBytes, formatRelativeTime, formatTimestamp } from '../../util/format';
-import { previewUri } from '../providers/previewUri';
+import type { MistralFile } from '../../../api/files/types';
+import { isKnownPurpose, purposeIcon, purposeOfExtension, purposeLabel, purposeTooltip } from '../../shared/purposes';
+import { formatBytes, formatRelativeTime, formatTimestamp } from '../../../util/format';
+import { previewUri } from '../preview/previewUri';
 import type { PurposeGroup } from './filesModel';
 
 export interface GroupNode {
@@ -28,39 +29,6 @@ export interface MessageNode {
 }
 export type TreeNode = GroupNode | FileNode | LoadMoreNode | MessageNode;
 
-/** The label of a purpose group; an unknown purpose shows under its own name. */
-export function purposeLabel(purpose: string): string {
-  switch (purpose) {
-    case 'fine-tune':
-      return vscode.l10n.t('Fine-tune');
-    case 'batch':
-      return vscode.l10n.t('Batch');
-    case 'ocr':
-      return vscode.l10n.t('OCR');
-    case 'audio':
-      return vscode.l10n.t('Audio');
-    default:
-      return purpose;
-  }
-}
-
-function purposeTooltip(purpose: string): string {
-  switch (purpose) {
-    case 'fine-tune':
-      return vscode.l10n.t('Training and validation data for fine-tuning jobs (.jsonl)');
-    case 'batch':
-      return vscode.l10n.t('Batch job inputs (.jsonl requests) and the results and errors Mistral writes back');
-    case 'ocr':
-      return vscode.l10n.t('Documents and images for OCR');
-    case 'audio':
-      return vscode.l10n.t('Audio files for transcription');
-    default:
-      return vscode.l10n.t('Files with purpose "{0}"', purpose);
-  }
-}
-
-const PURPOSE_ICONS: Record<string, string> = { 'fine-tune': 'mortar-board', batch: 'layers', ocr: 'eye', audio: 'unmute' };
-
 function countText(group: PurposeGroup): string {
   if (group.total !== undefined) return group.total === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', group.total);
   const shown = group.files.length;
@@ -71,13 +39,13 @@ function countText(group: PurposeGroup): string {
 export function groupTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
   // Groups with files open on first sight (their first page is loaded anyway); VS Code remembers the user's choice.
   const state = group && group.files.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
-  const item = new vscode.TreeItem(purposeLabel(purpose), state);
+  const item = new vscode.TreeItem(purposeLabel(purpose, vscode.l10n), state);
   item.id = `group:${purpose}`;
   item.description = group ? countText(group) : undefined;
-  item.tooltip = purposeTooltip(purpose);
-  item.iconPath = new vscode.ThemeIcon(PURPOSE_ICONS[purpose] ?? 'folder');
+  item.tooltip = purposeTooltip(purpose, vscode.l10n);
+  item.iconPath = new vscode.ThemeIcon(purposeIcon(purpose));
   // Only the purposes the upload endpoint accepts offer "Upload to this purpose" (menus match /^mistralPurpose\.upload/).
-  item.contextValue = (KNOWN_PURPOSES as readonly string[]).includes(purpose) ? 'mistralPurpose.upload' : 'mistralPurpose';
+  item.contextValue = isKnownPurpose(purpose) ? 'mistralPurpose.upload' : 'mistralPurpose';
   return item;
 }
 
@@ -87,7 +55,6 @@ function extensionOf(filename: string): string {
 }
 
 const IMAGE_EXTENSIONS = new Set(['png', 'jpg', 'jpeg', 'gif', 'webp', 'bmp', 'tif', 'tiff', 'svg', 'avif', 'heic']);
-const AUDIO_EXTENSIONS = new Set(['mp3', 'wav', 'm4a', 'flac', 'ogg', 'oga', 'opus', 'aac', 'webm', 'mp4', 'mpeg', 'mpga']);
 
 /** The codicon for a file's type, from its name first and its mimetype second. */
 export function fileIconId(file: Pick<MistralFile, 'filename' | 'mimetype'>): string {
@@ -96,7 +63,7 @@ export function fileIconId(file: Pick<MistralFile, 'filename' | 'mimetype'>): st
   if (ext === 'jsonl' || ext === 'json' || mime.includes('json')) return 'json';
   if (ext === 'pdf' || mime === 'application/pdf') return 'file-pdf';
   if (IMAGE_EXTENSIONS.has(ext) || mime.startsWith('image/')) return 'file-media';
-  if (AUDIO_EXTENSIONS.has(ext) || mime.startsWith('audio/')) return 'file-media';
+  if (purposeOfExtension(ext) === 'audio' || mime.startsWith('audio/')) return 'file-media';
   if (ext === 'zip' || ext === 'gz' || ext === 'tar' || mime.includes('zip')) return 'file-zip';
   if (ext === 'csv' || ext === 'tsv') return 'table';
   if (ext === 'md' || ext === 'markdown') return 'markdown';

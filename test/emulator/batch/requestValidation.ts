@@ -49,7 +49,9 @@ export function parseCreateRequest(text: string): CreateJobInput {
     body = JSON.parse(text);
   } catch (err) {
     const position = /position (\d+)/.exec((err as Error).message);
-    throw validationError([{ type: 'json_invalid', loc: ['body', position ? Number(position[1]) : 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]);
+    // FastAPI reports the character offset; V8 names one except for a body cut short, which ends at its length.
+    const offset = position ? Number(position[1]) : text.length;
+    throw validationError([{ type: 'json_invalid', loc: ['body', offset], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]);
   }
   if (!isObject(body)) {
     throw validationError([{ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body }]);

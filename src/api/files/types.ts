@@ -1,5 +1,6 @@
 /**
- * Wire shapes of Mistral's Files API (see shared/reference/mistral-files-api.md).
+ * Wire shapes of Mistral's Files API, as Mistral's OpenAPI document gives them (the subset this project builds
+ * against is test/fixtures/emulator/mistral-files-openapi.yaml).
  * Enums are open: the service may add values, and an unknown one must not break the client or the tree,
  * so each enum type is its known literals widened with `string`.
  */
@@ -12,7 +13,6 @@ export type SampleType = Open<'pretrain' | 'instruct' | 'batch_request' | 'batch
 export type FileSource = Open<'upload' | 'repository' | 'mistral'>;
 export type FileVisibility = Open<'workspace' | 'user'>;
 
-export const KNOWN_PURPOSES = ['fine-tune', 'batch', 'ocr', 'audio'] as const;
 export const KNOWN_SAMPLE_TYPES = ['pretrain', 'instruct', 'batch_request', 'batch_result', 'batch_error'] as const;
 export const KNOWN_SOURCES = ['upload', 'repository', 'mistral'] as const;
 

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { FilePurpose } from '../../api/files/types';
 import type { IntendedPurpose, ValidationResult } from '../../validation/types';
 import type { Deps } from '../deps';
+import { purposeInfo } from '../shared/purposes';
 import { runValidation } from './runner';
 
 export interface PlannedUpload {
@@ -16,11 +17,9 @@ export interface ValidationFinding {
   result: ValidationResult;
 }
 
-/** Only fine-tune and batch files are JSONL the validator understands; OCR and audio uploads are sent as they are. */
+/** Only JSONL purposes (fine-tune, batch) are checked by the validator; OCR and audio uploads are sent as they are. */
 export function intendedPurpose(purpose: FilePurpose): IntendedPurpose | undefined {
-  if (purpose === 'fine-tune') return 'fine-tune';
-  if (purpose === 'batch') return 'batch';
-  return undefined;
+  return purposeInfo(purpose)?.validatedAs;
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * `mistral-files` (dist/cli.js): the Files API from a terminal, over the same client as the extension.
+ * `mistral-files` (dist/cli.js): the Files and Batch APIs from a terminal, over the same client as the extension.
  * Exit codes: 0 done, 1 the service or the network failed, 2 bad usage or local input, 130 cancelled (Ctrl-C).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -8,6 +8,7 @@ import * as vm from 'node:vm';
 import { MistralClient } from '../api/client';
 import { DEFAULT_BASE_URL } from '../api/core/endpoint';
 import { MistralApiError, errorMessage } from '../api/core/errors';
+import { BATCH_COMMANDS, BATCH_USAGE } from './batch';
 import {
   deleteCommand,
   downloadCommand,
@@ -34,7 +35,7 @@ Commands:
   url ID [--expiry HOURS]      Print a signed download URL (1 to 168 hours, default 24)
   validate [--purpose fine-tune|batch] [--json] FILE...
                                Check JSONL files line by line before uploading
-
+${BATCH_USAGE}
 Options for every command:
   --json                       Machine-readable output on stdout
   --base-url URL               API base URL (default $MISTRAL_BASE_URL or ${DEFAULT_BASE_URL}); a path prefix is kept
@@ -54,7 +55,8 @@ const COMMON_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-type Runner = (ctx: CommandContext, positionals: string[], options: Options) => Promise<void>;
+/** Resolves with the exit code when it is not 0 (a batch wait whose job failed). */
+type Runner = (ctx: CommandContext, positionals: string[], options: Options) => Promise<number | void>;
 
 const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Runner }> = {
   list: {
@@ -114,7 +116,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     const { runValidate } = require('./validate') as typeof import('./validate');
     return runValidate(rest, { stdout: io.stdout, stderr: io.stderr });
   }
-  const spec = COMMANDS[command];
+  let spec = COMMANDS[command];
+  let args = rest;
+  if (command === 'batch') {
+    const [subcommand, subRest] = splitCommand(rest);
+    if (subcommand === undefined || subcommand === '--help' || subcommand === '-h' || subcommand === 'help') {
+      (subcommand === undefined ? io.stderr : io.stdout).write(`Usage: mistral-files batch <command> [options]\n\n${BATCH_USAGE}`);
+      return subcommand === undefined ? 2 : 0;
+    }
+    spec = BATCH_COMMANDS[subcommand];
+    if (!spec) {
+      io.stderr.write(`Unknown batch command "${subcommand}".\n\nUsage: mistral-files batch <command> [options]\n\n${BATCH_USAGE}`);
+      return 2;
+    }
+    args = subRest;
+  }
   if (!spec) {
     io.stderr.write(`Unknown command "${command}".\n\n${USAGE}`);
     return 2;
@@ -122,7 +138,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let values: Options;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args: rest, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({ args, options: { ...COMMON_OPTIONS, ...spec.options }, allowPositionals: true, strict: true }));
   } catch (err) {
     io.stderr.write(`${(err as Error).message}\n\nRun "mistral-files --help" for usage.\n`);
     return 2;
@@ -147,8 +163,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       strictSSL: values.insecure !== true,
       userAgent: 'mistral-files-cli/0.1',
     });
-    await spec.run({ api: client, json, signal: io.signal, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, relieveMemory: io.relieveMemory }, positionals, values);
-    return 0;
+    const code = await spec.run({ api: client, json, signal: io.signal, stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, relieveMemory: io.relieveMemory }, positionals, values);
+    return typeof code === 'number' ? code : 0;
   } catch (err) {
     return reportFailure(err, json, io.stderr, apiKey);
   } finally {

@@ -44,7 +44,7 @@ Options for every command:
   -h, --help                   Show this help
 
 The API key is read from MISTRAL_API_KEY.
-Exit status: 0 success, 1 API or network failure, 2 usage error, 130 cancelled.
+Exit status: 0 success, 1 API or network failure (or a waited-for batch job that did not succeed), 2 usage error, 130 cancelled.
 `;
 
 const COMMON_OPTIONS = {

@@ -163,8 +163,8 @@ export async function* joinBatchResults(sources: JoinSources, options: JoinOptio
     }
     checkAbort();
     const readers = handles.map((handle) => new WindowedReader(handle));
-    const resultAt = async (entry: number): Promise<unknown> => {
-      const bytes = await readers[index.file[entry]].read(index.offset[entry], index.length[entry]);
+    const resultAt = (entry: number): unknown => {
+      const bytes = readers[index.file[entry]].read(index.offset[entry], index.length[entry]);
       try {
         return JSON.parse(bytes.toString('utf8')) as unknown;
       } catch {
@@ -179,7 +179,7 @@ export async function* joinBatchResults(sources: JoinSources, options: JoinOptio
 
     if (sources.inputs.length === 0) {
       for (let entry = 0; entry < index.size; entry++) {
-        const line = await resultAt(entry);
+        const line = resultAt(entry);
         const customId = isRecord(line) && line.custom_id != null ? String(line.custom_id) : null;
         index.consumed++;
         yield emit({ custom_id: customId, request: null, ...classify(line) });
@@ -207,7 +207,7 @@ export async function* joinBatchResults(sources: JoinSources, options: JoinOptio
             yield emit({ custom_id: customId, status: 'missing', status_code: null, request, response: null, error: { message } });
             continue;
           }
-          yield emit({ custom_id: customId, request, ...classify(await resultAt(entry)) });
+          yield emit({ custom_id: customId, request, ...classify(resultAt(entry)) });
         }
       }
     }

@@ -1,9 +1,10 @@
 /**
  * `npm run bench`: every section measured in this one run, printed as one table. Never part of `npm test`.
- * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation runs one section.
+ * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation|batch runs one section.
  */
 import * as os from 'node:os';
 import { peakRssMethod } from './measure';
+import { runBatchBench } from './batch';
 import { runTransferBench } from './transfer';
 import { runValidationBench } from './validation';
 import type { BenchRow } from './types';
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
   const sections: Section[] = [
     { name: 'transfer', run: runTransferBench },
     { name: 'validation', run: runValidationBench },
+    { name: 'batch', run: runBatchBench },
   ];
   const rows: BenchRow[] = [];
   for (const section of sections) {

@@ -2,6 +2,8 @@ import * as vscode from 'vscode';
 import { registerClearApiKey } from './account/clearApiKey';
 import { registerSetApiKey } from './account/setApiKey';
 import { registerShowLog } from './account/showLog';
+import { registerBatchLoadMore } from './batch/commands/loadMore';
+import { registerBatchRefresh } from './batch/commands/refresh';
 import type { Deps } from './deps';
 import { registerClearFilter } from './files/commands/clearFilter';
 import { registerCopyFileId } from './files/commands/copyFileId';
@@ -35,5 +37,8 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerCopySignedUrl(deps),
     // Validation
     registerValidate(deps),
+    // Batch
+    registerBatchRefresh(deps),
+    registerBatchLoadMore(deps),
   );
 }

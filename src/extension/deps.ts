@@ -4,6 +4,7 @@
  * (test/integration/support.ts builds the real one).
  */
 import type * as vscode from 'vscode';
+import type { BatchJob } from '../api/batch/types';
 import type { DisposableMistralApi, MistralApi } from '../api/client';
 import type { FilePurpose, MistralFile } from '../api/files/types';
 import type { ValidationResult } from '../validation/types';
@@ -61,6 +62,28 @@ export interface FilesTree {
   readonly filter: FilesFilter;
 }
 
+/** What commands may ask of the Batch Jobs view. */
+export interface BatchJobsTree {
+  /** Lists the jobs again. */
+  refresh(): void;
+  /** Resolves when the current list has loaded or failed. */
+  whenLoaded(): Promise<void>;
+  /** Loads the next page. Rejects with the API error. */
+  loadMore(): Promise<void>;
+  /** Shows and selects a job's row (added at the top when it is not listed yet). */
+  reveal(job: BatchJob): Promise<void>;
+  /** Jobs currently selected in the view. */
+  selectedJobs(): BatchJob[];
+  /** The listed job with this id, if any. */
+  job(id: string): BatchJob | undefined;
+  /** A newer copy of a job (after create, cancel, a watch): its row updates in place. */
+  jobChanged(job: BatchJob): void;
+  /** Jobs this extension deleted: their rows go. */
+  jobsDeleted(ids: readonly string[]): void;
+  /** Follows a job the user started until it ends, then says so and offers its results. */
+  watch(job: BatchJob): void;
+}
+
 /** Read-only previews of remote files (`mistral-file:` URIs). */
 export interface FilePreviews {
   stat(uri: vscode.Uri): Promise<vscode.FileStat>;
@@ -86,6 +109,7 @@ export interface Deps {
   readonly keyStore: ApiKeyStore;
   readonly settings: Settings;
   readonly files: FilesTree;
+  readonly batchJobs: BatchJobsTree;
   readonly previews: FilePreviews;
   readonly problems: Problems;
 }

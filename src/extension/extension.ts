@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { MistralClient } from '../api/client';
 import { errorMessage } from '../api/core/errors';
+import { BatchJobsView } from './batch/view/batchJobsView';
 import { registerCommands } from './commands';
 import type { Deps } from './deps';
 import { watchDeletedPreviews } from './files/preview/openPreviews';
@@ -21,6 +22,7 @@ import { ProblemsCollections } from './validation/problems';
 export interface MistralFilesExtensionApi {
   readonly deps: Deps;
   readonly filesView: FilesTreeView;
+  readonly batchView: BatchJobsView;
   readonly previews: PreviewFileSystemProvider;
 }
 
@@ -39,9 +41,10 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const previews = new PreviewFileSystemProvider(client.files);
   const filter = new FilterState();
   const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews });
-  context.subscriptions.push(log, keyStore, problems, filter, filesView, previews.register(), { dispose: () => void client.dispose() });
+  const batchView = new BatchJobsView({ client: client.batch, keyStore, settings, log });
+  context.subscriptions.push(log, keyStore, problems, filter, filesView, batchView, previews.register(), { dispose: () => void client.dispose() });
 
-  const deps: Deps = { context, log, client, keyStore, settings, files: filesView, previews, problems };
+  const deps: Deps = { context, log, client, keyStore, settings, files: filesView, batchJobs: batchView, previews, problems };
   context.subscriptions.push(
     registerCommands(deps),
     new LiveValidation(deps),
@@ -49,14 +52,17 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
     watchDeletedPreviews(previews, filesView.onDidChangeTreeData, (fileId) => filesView.isListedOrUnknown(fileId)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       const connectionChanged = CONNECTION_SETTINGS.some((key) => event.affectsConfiguration(key)) && client.reconfigure();
-      if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) filesView.refresh();
+      if (connectionChanged || event.affectsConfiguration('mistral.pageSize')) {
+        filesView.refresh();
+        batchView.refresh();
+      }
     }),
   );
   // The welcome content and menus read `mistral.hasApiKey` (set by the key store) before the view is ever opened.
   void seedDemoKey(process.env, settings, keyStore)
     .then(() => keyStore.get())
     .catch((err: unknown) => log.error(`Could not read the stored API key: ${errorMessage(err)}`));
-  return { deps, filesView, previews };
+  return { deps, filesView, batchView, previews };
 }
 
 export function deactivate(): void {}

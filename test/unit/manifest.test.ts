@@ -42,7 +42,7 @@ const extensionSource = sourceFiles(path.join(ROOT, 'src', 'extension'))
   .join('\n');
 
 /** Every `registerCommand('mistral.x'` in the extension's source. */
-const registered = new Set([...extensionSource.matchAll(/registerCommand\(\s*'(mistral\.[A-Za-z]+)'/g)].map((match) => match[1]));
+const registered = new Set([...extensionSource.matchAll(/registerCommand\(\s*'(mistral\.[A-Za-z.]+)'/g)].map((match) => match[1]));
 const declared = new Set(manifest.contributes.commands.map((command) => command.command));
 
 describe('package.json manifest', () => {

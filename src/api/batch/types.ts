@@ -1,5 +1,6 @@
 /**
- * Wire shapes of Mistral's Batch API (see shared/reference/mistral-batch-api.md). Enums are open, as in
+ * Wire shapes of Mistral's Batch API (the OpenAPI subset is test/fixtures/emulator/mistral-batch-openapi.yaml). Enums
+ * are open, as in
  * files/types.ts: the service may add a status or an endpoint, and an unknown one must not break a poll.
  */
 import type { CallOptions } from '../files/types';

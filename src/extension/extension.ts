@@ -38,7 +38,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
     log,
   );
   const problems = new ProblemsCollections();
-  const previews = new PreviewFileSystemProvider(client.files);
+  const previews = new PreviewFileSystemProvider(client.files, () => settings.previewMaxSizeMB * 1_000_000);
   const filter = new FilterState();
   const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews });
   const batchView = new BatchJobsView({ client: client.batch, keyStore, settings, log });

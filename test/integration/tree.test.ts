@@ -172,6 +172,9 @@ describe('Files tree', function () {
       assert.equal(deps.tree.problem, 'unreachable');
       assert.match(deps.tree.problemMessage ?? '', /127\.0\.0\.1/);
       assert.deepEqual(await deps.tree.getChildren(), []);
+      // VS Code hides welcome content (its Retry and Show Log buttons) while the view has a message, filter or not.
+      assert.ok(deps.filter.active, 'this suite runs with a filter set');
+      assert.equal(deps.tree.treeView.message, undefined);
     } finally {
       await clearFaults();
     }
@@ -186,6 +189,7 @@ describe('Files tree', function () {
       await vscode.commands.executeCommand('mistral.refresh');
       assert.equal(deps.tree.problem, 'keyRejected');
       assert.match(deps.tree.problemMessage ?? '', /rejected/);
+      assert.equal(deps.tree.treeView.message, undefined, 'the Set API Key welcome must not be hidden by a message');
     } finally {
       await clearFaults();
     }
@@ -206,6 +210,26 @@ describe('Files tree', function () {
     }
     await vscode.commands.executeCommand('mistral.refresh');
     assert.equal(deps.tree.problem, undefined);
+  });
+
+  it('reloads every group from the view title even when VS Code passes the selected file, and one group from its menu', async () => {
+    const fineTuneFile = (await childrenOf(deps, 'fine-tune')).find((n): n is FileNode => n.kind === 'file');
+    assert.ok(fineTuneFile);
+    const before = (await childrenOf(deps, 'batch')).filter((n) => n.kind === 'file').length;
+    const added = await seedRemoteFile(`${tag}-late-requests.jsonl`, `${JSON.stringify({ custom_id: '1', body: { messages: [] } })}\n`, 'batch');
+    // What the view-title Refresh receives when a fine-tune file is selected.
+    await vscode.commands.executeCommand('mistral.refresh', fineTuneFile, [fineTuneFile]);
+    const batchAfter = await childrenOf(deps, 'batch');
+    assert.equal(batchAfter.filter((n) => n.kind === 'file').length, before + 1, 'the batch group reloaded too');
+    assert.ok(batchAfter.some((n) => n.kind === 'file' && n.file.id === added.id));
+
+    const ocrFile = await seedRemoteFile(`${tag}-late-scan.pdf`, Buffer.from(`%PDF-1.4\n${tag}\n%%EOF\n`), 'ocr');
+    const ocrGroup = ((await deps.tree.getChildren()) as GroupNode[]).find((g) => g.purpose === 'ocr');
+    assert.ok(ocrGroup);
+    assert.equal(deps.tree.getTreeItem(ocrGroup).contextValue, 'mistralPurpose.upload', 'the group menu (Refresh Group) matches this node');
+    await vscode.commands.executeCommand('mistral.refreshGroup', ocrGroup);
+    assert.ok((await childrenOf(deps, 'ocr')).some((n) => n.kind === 'file' && n.file.id === ocrFile.id));
+    await vscode.commands.executeCommand('mistral.delete', [added, ocrFile], { confirm: false });
   });
 
   it('gives a purpose it does not know its own group, named as the service names it', async () => {

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
-import type { UploadOutcome } from '../../src/extension/files/commands/upload';
+import { retryFailed, type UploadOutcome } from '../../src/extension/files/commands/upload';
 import {
   acceptQuickPicksUntilDone,
   activateWithKey,
@@ -217,5 +217,22 @@ describe('Upload command', function () {
     assert.deepEqual(failed.uploaded, []);
     assert.equal(failed.failed.length, 1);
     assert.deepEqual(await remoteFilesNamed(path.basename(dropped.fsPath)), []);
+  });
+
+  it('offers Retry for files that failed while sending, which sends them with the purpose already chosen', async () => {
+    const tag = uniqueTag();
+    const requests = writeFile(dir, `retry-${tag}.jsonl`, `${batchLine('a', `${tag} ${'x'.repeat(200_000)}`)}\n`);
+    const missing = vscode.Uri.file(path.join(dir, `gone-${tag}.jsonl`));
+    // The connection drops once the body is under way: an upload is never repeated blindly then.
+    await addFault({ method: 'POST', path: '^/v1/files$', resetAfterBytes: 50_000, count: 20 });
+    const first = await upload({ uris: [requests, missing], purpose: 'batch' });
+    await clearFaults();
+    assert.deepEqual(first.failed.map((f) => f.purpose), ['batch', undefined], 'a file refused before sending has no purpose to retry with');
+    const { retry } = retryFailed(first.failed, 'workspace');
+    assert.ok(retry, 'a file that failed while sending can be retried');
+    // No QuickPick may open: the retry would hang here if it asked for the purpose again.
+    const retried = (await retry()) as UploadOutcome;
+    assert.deepEqual(retried.uploaded.map((f) => [f.filename, f.purpose]), [[path.basename(requests.fsPath), 'batch']]);
+    assert.deepEqual(retryFailed([{ uri: missing, error: 'not found' }], 'workspace'), {}, 'nothing to retry');
   });
 });

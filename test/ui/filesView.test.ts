@@ -18,6 +18,17 @@ async function listRemoteFiles(query: string): Promise<FileListPage> {
   return (await response.json()) as FileListPage;
 }
 
+/** Adds (POST) or clears (DELETE) the emulator's fault rules over its HTTP control route. */
+async function emulatorFaults(method: 'POST' | 'DELETE', rule?: Record<string, unknown>): Promise<void> {
+  const { session } = uiContext();
+  const response = await fetch(`${session.emulator.url}/_emulator/faults`, {
+    method,
+    headers: { authorization: `Bearer ${session.apiKey}`, 'content-type': 'application/json' },
+    body: rule === undefined ? undefined : JSON.stringify(rule),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
 async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -41,6 +52,14 @@ const PURPOSE_GROUPS = ['Fine-tune', 'Batch', 'OCR', 'Audio'];
 
 describe('Mistral Files in the workbench', () => {
   const filesPane = () => uiContext().workbench.viewPane('Files');
+
+  it('offers Upload to Mistral on a .jsonl in the Explorer of a fresh window, before anything activated the extension', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Explorer');
+    const entries = await workbench.contextMenuEntries(workbench.explorerRow('train.jsonl'));
+    assert.ok(entries.some((entry) => entry.startsWith('Upload to Mistral')), `Explorer menu: ${entries.join(', ')}`);
+    assert.ok(entries.some((entry) => entry.startsWith('Validate JSONL File')), `Explorer menu: ${entries.join(', ')}`);
+  });
 
   it('opens the Mistral view from the activity bar and asks for a key', async () => {
     const { workbench } = uiContext();
@@ -92,6 +111,25 @@ describe('Mistral Files in the workbench', () => {
     assert.ok(index('OCR') < index('invoice-INV-2026-0142.pdf') && index('invoice-INV-2026-0142.pdf') < index('Audio'));
     assert.ok(index('Audio') < index('standup-snippet.wav'));
     await screenshot('files-view');
+  });
+
+  it('shows Retry and Show Log when the service fails, and recovers with Retry', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    await emulatorFaults('POST', { method: 'GET', path: '^/v1/files$', status: 503, count: 1000 });
+    try {
+      await workbench.runCommand('Mistral: Refresh');
+      const welcome = pane.locator('.welcome-view-content');
+      await welcome.waitFor({ state: 'visible' });
+      assert.match(await welcome.innerText(), /server error/);
+      for (const button of ['Retry', 'Show Log']) {
+        assert.ok(await welcome.locator('.monaco-button', { hasText: button }).first().isVisible(), `no ${button} button`);
+      }
+    } finally {
+      await emulatorFaults('DELETE');
+    }
+    await pane.locator('.welcome-view-content .monaco-button', { hasText: 'Retry' }).first().click();
+    await workbench.treeRow(pane, 'Fine-tune').waitFor({ state: 'visible' });
   });
 
   it('uploads a .jsonl from the Explorer context menu with the chosen purpose', async () => {

@@ -98,12 +98,41 @@ describe('package.json manifest', () => {
     assert.ok(!manifest.activationEvents.includes('*'));
   });
 
-  it('has welcome content for a missing key, a rejected key and each kind of load failure', () => {
-    const whens = manifest.contributes.viewsWelcome.filter((entry) => entry.view === 'mistral.files').map((entry) => entry.when ?? '');
-    assert.ok(whens.includes('!mistral.hasApiKey'));
-    assert.ok(whens.some((when) => when.includes('mistral.keyRejected')));
-    for (const problem of ['network', 'server', 'config', 'other']) {
-      assert.ok(whens.some((when) => when.includes('mistral.unreachable') && when.includes(`mistral.loadProblem == ${problem}`)), problem);
+  it('shows exactly the right welcome (with its buttons) for a missing key, a rejected key and each kind of load failure', () => {
+    const welcomes = manifest.contributes.viewsWelcome.filter((entry) => entry.view === 'mistral.files');
+    const visible = (context: WhenContext): string[] =>
+      welcomes.filter((entry) => evaluateWhen(entry.when ?? 'true', context)).map((entry) => entry.contents);
+    const loaded = { 'mistral.hasApiKey': true, 'mistral.keyRejected': false, 'mistral.unreachable': false, 'mistral.loadProblem': '' };
+    // The states FilesTreeView sets (setProblem) and the buttons each welcome must offer.
+    const cases: Array<{ state: string; context: WhenContext; commands: string[] }> = [
+      { state: 'no key', context: { ...loaded, 'mistral.hasApiKey': false }, commands: ['mistral.setApiKey'] },
+      { state: 'key rejected', context: { ...loaded, 'mistral.keyRejected': true }, commands: ['mistral.setApiKey', 'mistral.showLog'] },
+      ...['network', 'server', 'other'].map((problem) => ({
+        state: `unreachable (${problem})`,
+        context: { ...loaded, 'mistral.unreachable': true, 'mistral.loadProblem': problem },
+        commands: ['mistral.refresh', 'mistral.showLog'],
+      })),
+      {
+        state: 'unreachable (config)',
+        context: { ...loaded, 'mistral.unreachable': true, 'mistral.loadProblem': 'config' },
+        commands: ['workbench.action.openSettings', 'mistral.refresh'],
+      },
+    ];
+    for (const { state, context, commands } of cases) {
+      const shown = visible(context);
+      assert.equal(shown.length, 1, `${state}: exactly one welcome shows (got ${shown.length})`);
+      const text = nls[/^%(.+)%$/.exec(shown[0])?.[1] ?? ''] ?? shown[0];
+      for (const command of commands) assert.ok(text.includes(`(command:${command}`), `${state}: a button runs ${command}`);
+    }
+    assert.deepEqual(visible(loaded), [], 'a loaded list shows no welcome');
+  });
+
+  it('offers Upload to Mistral in the Explorer and editor title before the extension knows of a key (it asks on use)', () => {
+    const beforeActivation: WhenContext = { explorerResourceIsFolder: false, resourceExtname: '.jsonl', resourceScheme: 'file' };
+    for (const menu of ['explorer/context', 'editor/title']) {
+      const entries = manifest.contributes.menus[menu].filter((entry) => entry.command === 'mistral.upload');
+      assert.ok(entries.length > 0, menu);
+      for (const entry of entries) assert.ok(evaluateWhen(entry.when ?? 'true', beforeActivation), `${menu}: ${entry.when}`);
     }
   });
 
@@ -127,3 +156,28 @@ describe('package.json manifest', () => {
     assert.ok(!settingNames.some((name) => /key|token|secret/i.test(name)), settingNames.join(', '));
   });
 });
+
+type WhenContext = Record<string, string | boolean>;
+
+/**
+ * The subset of VS Code's when-clause language the manifest uses: `&&`, `||`, `!`, `==`, `!=`, `=~ /re/`, true/false.
+ * An unset key is falsy and equals nothing, as in VS Code.
+ */
+function evaluateWhen(when: string, context: WhenContext): boolean {
+  return when.split('||').some((alternative) =>
+    alternative.split('&&').every((raw) => {
+      const term = raw.trim();
+      const regex = /^(\S+)\s*=~\s*\/(.*)\/$/.exec(term);
+      if (regex) return new RegExp(regex[2]).test(String(context[regex[1]] ?? ''));
+      const comparison = /^(\S+)\s*(==|!=)\s*(.+)$/.exec(term);
+      if (comparison) {
+        const equal = context[comparison[1]] !== undefined && String(context[comparison[1]]) === comparison[3].trim();
+        return comparison[2] === '==' ? equal : !equal;
+      }
+      if (term === 'true') return true;
+      if (term === 'false') return false;
+      if (term.startsWith('!')) return !context[term.slice(1).trim()];
+      return Boolean(context[term]);
+    }),
+  );
+}

@@ -247,7 +247,7 @@ function resultKey(bytes: Buffer): string | undefined {
  * Accepts every line shape seen in the wild: `error` null, an object with `message`, or a bare string; a
  * non-2xx `status_code` in the output file; a line with neither response nor error.
  */
-function classify(line: unknown): Pick<JoinedResult, 'status' | 'status_code' | 'response' | 'error'> {
+export function classify(line: unknown): Pick<JoinedResult, 'status' | 'status_code' | 'response' | 'error'> {
   if (!isRecord(line)) {
     return { status: 'failed', status_code: null, response: null, error: { message: 'The result line is not valid JSON' } };
   }
@@ -276,7 +276,7 @@ function bodyMessage(body: unknown): string | undefined {
   return undefined;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -45,7 +45,9 @@ async function openOne(deps: Deps, target: MistralFile | string, preview: boolea
       void vscode.window.showWarningMessage(vscode.l10n.t('"{0}" no longer exists on Mistral; it was deleted. The list has been refreshed.', name));
       deps.files.refresh(typeof target === 'string' ? undefined : target.purpose);
     } else {
-      void showError(deps.log, err, vscode.l10n.t('Opening {0} failed', typeof target === 'string' ? id : target.filename));
+      void showError(deps.log, err, vscode.l10n.t('Opening {0} failed', typeof target === 'string' ? id : target.filename), {
+        retry: () => vscode.commands.executeCommand('mistral.openFile', target),
+      });
     }
     return undefined;
   }

@@ -32,7 +32,8 @@ const OPTION_KEYS = ['uris', 'purpose', 'purposes', 'visibility', 'validation', 
 
 export interface UploadOutcome {
   uploaded: MistralFile[];
-  failed: Array<{ uri: vscode.Uri; error: string }>;
+  /** `purpose` is known for files that failed while sending (a retry sends them with it, without asking again). */
+  failed: Array<{ uri: vscode.Uri; error: string; purpose?: FilePurpose }>;
   /** Not sent because validation found errors (block mode). */
   blocked: vscode.Uri[];
   cancelled: boolean;
@@ -71,6 +72,12 @@ function activeJsonlFile(): vscode.Uri[] {
 
 async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandOptions): Promise<UploadOutcome> {
   const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
+  // The Explorer and editor entries show before the extension knows of a key (it activates on first use), so the
+  // key is asked for here rather than the entry being hidden.
+  if ((await deps.keyStore.get()) === undefined && !(await vscode.commands.executeCommand<boolean>('mistral.setApiKey'))) {
+    return { ...outcome, cancelled: true };
+  }
+  let visibility: FileVisibility | undefined;
   try {
     const files = await statFiles(uris, outcome);
     if (files.length === 0) {
@@ -89,6 +96,7 @@ async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandO
 
     const planned = await choosePurposes(deps, files, options);
     if (!planned) return { ...outcome, cancelled: true };
+    visibility = planned.visibility;
 
     const mode = options.validation ?? deps.settings.validationBeforeUpload;
     if (mode !== 'off') {
@@ -113,7 +121,7 @@ async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandO
       return outcome;
     }
   }
-  reportOutcome(deps, outcome);
+  reportOutcome(deps, outcome, visibility);
   return outcome;
 }
 
@@ -242,7 +250,7 @@ async function uploadAll(
         deps.log.info(`Uploaded ${upload.name} as ${file.id} (${file.purpose}, ${formatBytes(file.bytes)})`);
       } catch (err) {
         if (signal.aborted) break;
-        outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${errorMessage(err)}` });
+        outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${errorMessage(err)}`, purpose: upload.purpose });
         deps.log.error(`Upload of ${upload.name} failed: ${err instanceof MistralApiError ? err.describe() : errorMessage(err)}`);
       }
       doneBytes += upload.size;
@@ -257,7 +265,7 @@ async function uploadAll(
 }
 
 /** One message at the end: what succeeded, what failed, what was cancelled. Not awaited, so the command returns. */
-function reportOutcome(deps: Deps, outcome: UploadOutcome): void {
+function reportOutcome(deps: Deps, outcome: UploadOutcome, visibility?: FileVisibility): void {
   const { uploaded, failed, cancelled } = outcome;
   if (failed.length === 0 && uploaded.length === 1 && !cancelled) {
     const file = uploaded[0];
@@ -266,7 +274,7 @@ function reportOutcome(deps: Deps, outcome: UploadOutcome): void {
     );
     return;
   }
-  const retry = failed.length > 0 ? { retry: () => vscode.commands.executeCommand('mistral.upload', { uris: failed.map((f) => f.uri) }) } : {};
+  const retry = retryFailed(failed, visibility);
   if (failed.length === 1 && uploaded.length === 0 && !cancelled) {
     void showRunSummary(deps.log, 'error', vscode.l10n.t('Upload failed: {0}', failed[0].error), retry);
     return;
@@ -282,4 +290,21 @@ function reportOutcome(deps: Deps, outcome: UploadOutcome): void {
   } else {
     void vscode.window.showInformationMessage(message);
   }
+}
+
+/**
+ * Retry sends the files that failed while sending with the purposes already chosen (no picker again, validation
+ * already done); files refused before sending (missing, a folder, too large) are not offered a retry.
+ */
+export function retryFailed(failed: UploadOutcome['failed'], visibility: FileVisibility | undefined): { retry?: () => unknown } {
+  const sendable = failed.filter((f): f is { uri: vscode.Uri; error: string; purpose: FilePurpose } => f.purpose !== undefined);
+  if (sendable.length === 0) return {};
+  const rerun: UploadCommandOptions = {
+    uris: sendable.map((f) => f.uri),
+    purposes: sendable.map((f) => f.purpose),
+    visibility,
+    validation: 'off',
+    saveDirty: true,
+  };
+  return { retry: () => vscode.commands.executeCommand('mistral.upload', rerun) };
 }

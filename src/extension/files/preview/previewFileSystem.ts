@@ -34,7 +34,14 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
   /** Ids already reported deleted: ids are never reused, so they need not be asked about again. */
   private readonly knownDeleted = new Set<string>();
 
-  constructor(private readonly client: FilesApi) {}
+  /**
+   * `unknownSizeLimitBytes`: the most a preview reads of a file whose size the service does not report (`bytes: null`).
+   * A known size was already put to the user before opening (Open Preview asks above `mistral.preview.maxSizeMB`).
+   */
+  constructor(
+    private readonly client: FilesApi,
+    private readonly unknownSizeLimitBytes: () => number = () => Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Registers the provider read-only; the returned disposable unregisters it and disposes the provider. */
   register(): vscode.Disposable {
@@ -103,11 +110,36 @@ export class PreviewFileSystemProvider implements vscode.FileSystemProvider, vsc
     const id = fileIdOfPreviewUri(uri);
     if (!id) throw vscode.FileSystemError.FileNotFound(uri);
     try {
-      return await this.client.readContent(id);
+      const known = this.stats.get(id)?.file.bytes;
+      if (known !== null && known !== undefined) return await this.client.readContent(id);
+      return await this.readCapped(id, uri);
     } catch (err) {
+      if (err instanceof vscode.FileSystemError) throw err;
       if (err instanceof MistralApiError && err.status === 404) this.stats.delete(id);
       throw toFileSystemError(err, uri);
     }
+  }
+
+  /** Streams a file of unknown size, stopping (and saying so) at the preview limit instead of filling memory. */
+  private async readCapped(id: string, uri: vscode.Uri): Promise<Uint8Array> {
+    const limit = this.unknownSizeLimitBytes();
+    const { body } = await this.client.openContent(id);
+    const chunks: Buffer[] = [];
+    let received = 0;
+    for await (const chunk of body as AsyncIterable<Buffer>) {
+      received += chunk.length;
+      if (received > limit) {
+        body.destroy();
+        throw vscode.FileSystemError.Unavailable(
+          vscode.l10n.t(
+            '{0} is larger than the preview limit (setting "mistral.preview.maxSizeMB") and the service does not report its size. Download it instead.',
+            uri.path.split('/').pop() ?? id,
+          ),
+        );
+      }
+      chunks.push(chunk);
+    }
+    return new Uint8Array(Buffer.concat(chunks, received));
   }
 
   async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {

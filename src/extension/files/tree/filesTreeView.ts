@@ -251,11 +251,13 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     this.updateMessage();
   }
 
-  /** The view message carries the failure reason, else the active filter and how to clear it. */
+  /**
+   * The view message says a filter is active and how to clear it. VS Code hides welcome content while a view has a
+   * message, so whenever a welcome should show (no key, key refused, service unreachable) the view has none: the
+   * welcome carries the buttons (Set API Key, Retry, Show Log, Open Settings) and the log the exact reason.
+   */
   updateMessage(): void {
-    if (this.rootProblem?.message) {
-      this.treeView.message = this.rootProblem.message;
-    } else if (this.filter.active) {
+    if (this.rootProblem === undefined && this.filter.active) {
       this.treeView.message = vscode.l10n.t('Filtered: {0}. Use Clear Filter in the view title to show all files.', this.filter.describe());
     } else {
       this.treeView.message = undefined;

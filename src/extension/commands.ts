@@ -2,7 +2,12 @@ import * as vscode from 'vscode';
 import { registerClearApiKey } from './account/clearApiKey';
 import { registerSetApiKey } from './account/setApiKey';
 import { registerShowLog } from './account/showLog';
+import { registerBatchCancel } from './batch/commands/cancel';
+import { registerBatchCopyJobId } from './batch/commands/copyJobId';
+import { registerBatchCreate } from './batch/commands/create';
+import { registerBatchDelete } from './batch/commands/delete';
 import { registerBatchLoadMore } from './batch/commands/loadMore';
+import { registerBatchOpenResults } from './batch/commands/openResults';
 import { registerBatchRefresh } from './batch/commands/refresh';
 import type { Deps } from './deps';
 import { registerClearFilter } from './files/commands/clearFilter';
@@ -40,5 +45,10 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     // Batch
     registerBatchRefresh(deps),
     registerBatchLoadMore(deps),
+    registerBatchCreate(deps),
+    registerBatchCancel(deps),
+    registerBatchDelete(deps),
+    registerBatchOpenResults(deps),
+    registerBatchCopyJobId(deps),
   );
 }

@@ -72,10 +72,15 @@ export function fileIconId(file: Pick<MistralFile, 'filename' | 'mimetype'>): st
   return 'file';
 }
 
-/** `mistralFile` plus the type, so menus can match `/^mistralFile/` or narrow to `/^mistralFile\.jsonl/`. */
+/**
+ * `mistralFile` plus the type, so menus can match `/^mistralFile/` or narrow to `/^mistralFile\.jsonl/`; batch request
+ * files (not the results Mistral wrote) end in `.batchInput`, which offers Create Batch Job….
+ */
 export function fileContextValue(file: MistralFile): string {
   const ext = extensionOf(file.filename);
-  return /^[a-z0-9]{1,10}$/.test(ext) ? `mistralFile.${ext}` : 'mistralFile';
+  const base = /^[a-z0-9]{1,10}$/.test(ext) ? `mistralFile.${ext}` : 'mistralFile';
+  const batchInput = file.purpose === 'batch' && file.source !== 'mistral' && file.sample_type !== 'batch_result' && file.sample_type !== 'batch_error';
+  return batchInput ? `${base}.batchInput` : base;
 }
 
 function markdownEscape(text: string): string {

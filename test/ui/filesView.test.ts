@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { uiContext } from './context';
+import { waitForAttribute } from './workbench';
 
 interface FileListPage {
   data: { id: string; filename: string; purpose: string; bytes: number | null }[];
@@ -56,9 +57,13 @@ describe('Mistral Files in the workbench', () => {
   it('offers Upload to Mistral on a .jsonl in the Explorer of a fresh window, before anything activated the extension', async () => {
     const { workbench } = uiContext();
     await workbench.openViewContainer('Explorer');
-    const entries = await workbench.contextMenuEntries(workbench.explorerRow('train.jsonl'));
+    // The workbench adds a development extension's menus a moment after it shows the Explorer: wait for our
+    // Validate entry (no key needed) to know the menus are in, then look for Upload beside it.
+    const entries = await waitFor(async () => {
+      const shown = await workbench.contextMenuEntries(workbench.explorerRow('train.jsonl'));
+      return shown.some((entry) => entry.startsWith('Validate JSONL File')) ? shown : undefined;
+    }, "the extension's Explorer menu entries");
     assert.ok(entries.some((entry) => entry.startsWith('Upload to Mistral')), `Explorer menu: ${entries.join(', ')}`);
-    assert.ok(entries.some((entry) => entry.startsWith('Validate JSONL File')), `Explorer menu: ${entries.join(', ')}`);
   });
 
   it('opens the Mistral view from the activity bar and asks for a key', async () => {
@@ -146,6 +151,10 @@ describe('Mistral Files in the workbench', () => {
       return page.data.find((file) => file.filename === 'train.jsonl');
     }, 'train.jsonl to reach the service');
     assert.equal(uploaded.purpose, 'fine-tune');
+    await waitFor(
+      async () => ((await workbench.notifications()).some((text) => /Uploaded "train\.jsonl" .* as fine-tune/.test(text)) ? true : undefined),
+      'the upload summary notification',
+    );
   });
 
   it('shows the uploaded file in the tree and opens it in a preview tab by clicking', async () => {
@@ -154,6 +163,8 @@ describe('Mistral Files in the workbench', () => {
     const pane = filesPane();
     const row = workbench.treeRow(pane, 'train.jsonl');
     await row.waitFor({ state: 'visible' });
+    // The upload revealed and selected the new file.
+    await waitForAttribute(row, 'aria-selected', 'true');
     await row.click();
     await workbench.activeTab.filter({ hasText: 'train.jsonl' }).waitFor({ state: 'visible' });
     // A single click opens a preview tab (italic title), as in the Explorer.
@@ -177,5 +188,24 @@ describe('Mistral Files in the workbench', () => {
     await workbench.explorerRow('broken.jsonl').click();
     await workbench.activeTab.filter({ hasText: 'broken.jsonl' }).waitFor({ state: 'visible' });
     await screenshot('validation');
+  });
+
+  it('blocks the upload of a broken .jsonl, then sends it on "Upload Anyway"', async () => {
+    const { workbench } = uiContext();
+    await workbench.clearNotifications();
+    await workbench.openViewContainer('Explorer');
+    await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Upload to Mistral');
+    await workbench.quickInput.locator('.quick-input-list .monaco-list-row').first().waitFor({ state: 'visible' });
+    await workbench.pickQuickItem('Fine-tune');
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'was not uploaded' });
+    await toast.waitFor({ state: 'visible' });
+    assert.match(await toast.innerText(), /validation found \d+ error/);
+    assert.equal((await listRemoteFiles('search=broken.jsonl')).data.filter((f) => f.filename === 'broken.jsonl').length, 0, 'nothing was sent');
+    await toast.locator('.monaco-button', { hasText: 'Upload Anyway' }).click();
+    const sent = await waitFor(async () => {
+      const page = await listRemoteFiles('search=broken.jsonl');
+      return page.data.find((file) => file.filename === 'broken.jsonl');
+    }, 'broken.jsonl to reach the service after Upload Anyway');
+    assert.equal(sent.purpose, 'fine-tune', 'the purpose chosen before is kept');
   });
 });

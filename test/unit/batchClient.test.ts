@@ -131,9 +131,10 @@ describe('batch client (emulator)', function () {
     assert.equal(job.id, created.id);
     assert.deepEqual(delays.slice(-2), [2000, 2000]);
 
-    h.emulator.faults.add({ method: 'POST', path: '^/v1/batch/jobs$', count: 1, status: 503 });
+    // 500, not 503: a 503 (or 429) says nothing was created, so even a create is sent again after it.
+    h.emulator.faults.add({ method: 'POST', path: '^/v1/batch/jobs$', count: 1, status: 500 });
     const err = asApiError(await rejectionOf(client.batch.create({ requests: chatLines(1), endpoint: CHAT, model: 'mistral-small-latest' })));
-    assert.equal(err.status, 503);
+    assert.equal(err.status, 500);
     assert.equal((await client.batch.list()).total, 1, 'no second job was created behind the failure');
   });
 

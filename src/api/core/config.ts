@@ -31,7 +31,7 @@ export interface ClientConfig {
   /** Reject invalid TLS certificates (VS Code's http.proxyStrictSSL). Default true. */
   strictSSL?: boolean;
   retry?: Partial<RetryPolicy>;
-  /** Per-request timeout for headers/JSON calls, ms. Default 300 000. */
+  /** Overall deadline of a JSON call (retries included) and idle limit of a transfer, ms. Default 120 000. */
   timeoutMs?: number;
   logger?: ApiLogger;
   userAgent?: string;

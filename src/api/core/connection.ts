@@ -9,7 +9,7 @@ import { createDispatcher, resolveEndpoint, type Endpoint } from './endpoint';
 import { unexpectedResponse } from './errorMapping';
 import { abortableSleep, resolveRetryPolicy, type Sleep } from './retry';
 import { ShapeError } from './shapes';
-import { Transport, resolveApiKey, type RequestSpec } from './transport';
+import { Transport, resolveApiKey, type RequestSpec, type ResponseData } from './transport';
 
 /** Seams for tests: a recorded, instant sleep proves Retry-After without wall-clock waits. */
 export interface ClientInternals {
@@ -18,7 +18,18 @@ export interface ClientInternals {
   now?: () => number;
 }
 
-const DEFAULT_TIMEOUT_MS = 300_000;
+/**
+ * Overall deadline of a JSON call and idle limit of a transfer. Two minutes: longer than any answer the service
+ * gives when it is well (lists, job status, the answer after an upload) and short enough that a dead server is
+ * reported while the user still waits; `timeoutMs` (the CLI's --timeout) changes it.
+ */
+export const DEFAULT_TIMEOUT_MS = 120_000;
+
+/**
+ * The largest JSON answer read. A page of 10,000 files or a batch job with its error list stays far below it; a
+ * broken or hostile server sending hundreds of megabytes must not make the client buffer them.
+ */
+export const MAX_JSON_BODY_BYTES = 32 * 1024 * 1024;
 const DEFAULT_USER_AGENT = 'mistral-files-vscode/0.1';
 
 export class ApiConnection {
@@ -28,6 +39,7 @@ export class ApiConnection {
   readonly sleep: Sleep;
   readonly now: () => number;
   private readonly dispatcher: Dispatcher;
+  private readonly timeoutMs: number;
 
   /** Throws MistralApiError (kind 'invalid-request') for a base URL or proxy that cannot be used. */
   constructor(config: ClientConfig, internals: ClientInternals = {}) {
@@ -39,11 +51,12 @@ export class ApiConnection {
     });
     this.sleep = internals.sleep ?? abortableSleep;
     this.now = internals.now ?? Date.now;
+    this.timeoutMs = config.timeoutMs !== undefined && Number.isFinite(config.timeoutMs) && config.timeoutMs > 0 ? config.timeoutMs : DEFAULT_TIMEOUT_MS;
     this.transport = new Transport({
       dispatcher: this.dispatcher,
       displayOrigin: this.endpoint.displayOrigin,
       policy: resolveRetryPolicy(config.retry),
-      timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      timeoutMs: this.timeoutMs,
       userAgent: config.userAgent ?? DEFAULT_USER_AGENT,
       logger: config.logger,
       getApiKey: () => resolveApiKey(config.apiKey),
@@ -58,26 +71,31 @@ export class ApiConnection {
     return `${this.endpoint.v1Url}${path}`;
   }
 
-  /** Sends, reads the JSON answer and checks its shape; a body that is not what Mistral sends becomes a clear error. */
+  /**
+   * Sends, reads the JSON answer and checks its shape; a body that is not what Mistral sends becomes a clear error.
+   * A call without a request body has an overall deadline (`timeoutMs`); an upload has the transfer's idle timeout.
+   */
   async json<T>(spec: RequestSpec, parse: (value: unknown) => T): Promise<T> {
     const operation = `${spec.method} ${new URL(spec.url).pathname}`;
-    // Read inside the exchange: a body broken mid-way is a network failure under the request's retry rules.
-    const { text, status } = await this.transport.exchange(spec, async (response) => ({
-      text: await response.body.text(),
-      status: response.statusCode,
-    }));
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw unexpectedResponse(operation, status, `not JSON (${describeSnippet(text)})`);
-    }
-    try {
-      return parse(value);
-    } catch (err) {
-      if (err instanceof ShapeError) throw unexpectedResponse(operation, status, err.message);
-      throw err;
-    }
+    const deadlineMs = spec.deadlineMs ?? (spec.body ? undefined : this.timeoutMs);
+    // Read and checked inside the exchange: a body broken mid-way is a network failure under the request's retry
+    // rules, and whatever the answer holds is masked like any other text from the network.
+    return this.transport.exchange({ ...spec, deadlineMs }, async (response) => {
+      const status = response.statusCode;
+      const text = await readJsonBody(response, operation);
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        throw unexpectedResponse(operation, status, `not JSON (${describeSnippet(text)})`);
+      }
+      try {
+        return parse(value);
+      } catch (err) {
+        if (err instanceof ShapeError) throw unexpectedResponse(operation, status, err.message);
+        throw err;
+      }
+    });
   }
 
   /** Closes pooled connections; requests still running are cut after a short grace period. */
@@ -90,6 +108,22 @@ export class ApiConnection {
     clearTimeout(timer);
     if (outcome === 'timeout') await this.dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/** The body as text, refused as soon as it passes MAX_JSON_BODY_BYTES (announced or counted). */
+async function readJsonBody(response: ResponseData, operation: string): Promise<string> {
+  const tooLarge = (): Error =>
+    unexpectedResponse(operation, response.statusCode, `the answer is larger than ${MAX_JSON_BODY_BYTES / (1024 * 1024)} MB, far beyond any answer Mistral sends`);
+  const announced = Number(response.headers['content-length']);
+  if (Number.isFinite(announced) && announced > MAX_JSON_BODY_BYTES) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_JSON_BODY_BYTES) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
 }
 
 function describeSnippet(text: string): string {

@@ -1,7 +1,9 @@
 /** Base URL rules and the connection pool (proxy, TLS) every request goes through. */
 import type { Dispatcher } from 'undici';
 import { Agent, EnvHttpProxyAgent, ProxyAgent } from './undiciLite';
-import { invalidRequest } from './errorMapping';
+import * as dns from 'node:dns';
+import type { LookupFunction } from 'node:net';
+import { invalidRequest, redactUrlCredentials } from './errorMapping';
 
 export const DEFAULT_BASE_URL = 'https://api.mistral.ai';
 
@@ -28,7 +30,8 @@ export function resolveEndpoint(baseUrl: string | undefined): Endpoint {
   try {
     url = new URL(text);
   } catch {
-    throw invalidRequest(`The base URL "${text}" is not a valid URL; expected something like ${DEFAULT_BASE_URL}`);
+    // A malformed URL may still carry user:password@; it is quoted without them.
+    throw invalidRequest(`The base URL "${redactUrlCredentials(text)}" is not a valid URL; expected something like ${DEFAULT_BASE_URL}`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
     throw invalidRequest(`The base URL must start with https:// (got ${url.protocol}//)`);
@@ -60,10 +63,15 @@ export interface DispatcherOptions {
 /**
  * Loopback targets get a plain Agent (no proxy ever). Otherwise an explicit proxy wins; else undici's
  * EnvHttpProxyAgent reads HTTPS_PROXY / HTTP_PROXY / NO_PROXY (upper or lower case) like curl does.
+ *
+ * strictSSL false (the CLI's --insecure, VS Code's http.proxyStrictSSL) relaxes certificate checks only on the way
+ * through a proxy: the proxy's own certificate and the one a re-signing proxy presents for the API host. A direct
+ * connection to the API (no proxy, or a NO_PROXY host) is always verified.
  */
 export function createDispatcher(options: DispatcherOptions): Dispatcher {
-  const tls = options.strictSSL ? {} : { rejectUnauthorized: false };
-  if (options.loopback) return new Agent({ connect: tls });
+  const strict = {};
+  const proxied = options.strictSSL ? {} : { rejectUnauthorized: false };
+  if (options.loopback) return new Agent({ connect: { ...strict, lookup: loopbackOnlyLookup } });
   if (options.proxy) {
     let proxyUrl: URL;
     try {
@@ -74,7 +82,47 @@ export function createDispatcher(options: DispatcherOptions): Dispatcher {
     if (!['http:', 'https:'].includes(proxyUrl.protocol)) {
       throw invalidRequest(`Unsupported proxy scheme ${proxyUrl.protocol}; use an http:// or https:// proxy`);
     }
-    return new ProxyAgent({ uri: proxyUrl.href, requestTls: tls, proxyTls: tls });
+    return new ProxyAgent({ uri: proxyUrl.href, requestTls: proxied, proxyTls: proxied });
   }
-  return new EnvHttpProxyAgent({ connect: tls, requestTls: tls, proxyTls: tls });
+  return new EnvHttpProxyAgent({ connect: strict, requestTls: proxied, proxyTls: proxied });
 }
+
+/** Whether an address (as a resolver returns it) is on this machine. */
+export function isLoopbackAddress(address: string): boolean {
+  return address === '::1' || /^127\./.test(address) || /^::ffff:127\./i.test(address);
+}
+
+/** dns.lookup with `all: true`, the one form loopbackLookup needs; a seam for tests. */
+export type ResolveAll = (
+  hostname: string,
+  options: dns.LookupAllOptions,
+  callback: (err: NodeJS.ErrnoException | null, addresses: dns.LookupAddress[]) => void,
+) => void;
+
+/**
+ * The resolver for "loopback" base URLs. A name like dev.localhost is meant to stay on this machine (RFC 6761), but
+ * a resolver may still answer with a public address, and the key would then cross the network in plain http: any
+ * answer with an address that is not loopback is refused before connecting.
+ */
+export function loopbackLookup(resolveAll: ResolveAll): LookupFunction {
+  return (hostname, options, callback) => {
+    resolveAll(hostname, { ...options, all: true }, (err, list) => {
+      if (err) {
+        callback(err, '', 0);
+        return;
+      }
+      const outside = list.find((entry) => !isLoopbackAddress(entry.address));
+      if (outside || list.length === 0) {
+        const refusal = Object.assign(new Error(`${hostname} resolves to ${outside?.address ?? 'nothing'}, not to this machine`), {
+          code: 'MISTRAL_NOT_LOOPBACK',
+        });
+        callback(refusal, '', 0);
+        return;
+      }
+      if ((options as dns.LookupOptions).all) (callback as unknown as (e: null, all: dns.LookupAddress[]) => void)(null, list);
+      else callback(null, list[0].address, list[0].family);
+    });
+  };
+}
+
+const loopbackOnlyLookup = loopbackLookup((hostname, options, callback) => dns.lookup(hostname, options, callback));

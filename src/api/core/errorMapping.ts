@@ -14,11 +14,43 @@ const NOT_FOUND: Record<Exclude<ApiTarget, 'collection'>, string> = {
 
 type HeaderBag = Record<string, string | string[] | undefined>;
 
-/** Replaces the key (and any bearer token) wherever it could have been echoed: server messages, undici errors. */
+/**
+ * Replaces the key (and any bearer token, basic credentials or user:password in a URL) wherever it could have been
+ * echoed: server messages, request ids, undici errors, a proxy's answer.
+ */
 export function scrubSecret(text: string, secret: string | undefined): string {
   let result = text;
   if (secret && secret.length >= 4) result = result.split(secret).join('***');
-  return result.replace(/(bearer\s+)[^\s"',;]+/gi, '$1***');
+  return redactUrlCredentials(result.replace(/((?:bearer|basic)\s+)[^\s"',;]+/gi, '$1***'));
+}
+
+/** "https://me:pw@host/x" → "https://***@host/x", anywhere in a text: credentials in a URL are never shown or logged. */
+export function redactUrlCredentials(text: string): string {
+  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]*@/gi, '$1***@');
+}
+
+/**
+ * A copy of `err` with every text that may come from the network (message, Mistral's message, request id,
+ * operation, cause) scrubbed of the key; `extra` sets the outcome flags the transport learns late.
+ */
+export function maskError(
+  err: MistralApiError,
+  secret: string | undefined,
+  extra: { mayHaveApplied?: boolean; earlierAttemptMayHaveApplied?: boolean } = {},
+): MistralApiError {
+  const scrub = (text: string | undefined): string | undefined => (text === undefined ? undefined : scrubSecret(text, secret));
+  return new MistralApiError({
+    kind: err.kind,
+    message: scrubSecret(err.message, secret),
+    status: err.status,
+    apiMessage: scrub(err.apiMessage),
+    requestId: scrub(err.requestId),
+    operation: scrub(err.operation),
+    retryAfterMs: err.retryAfterMs,
+    mayHaveApplied: extra.mayHaveApplied ?? err.mayHaveApplied,
+    earlierAttemptMayHaveApplied: extra.earlierAttemptMayHaveApplied ?? err.earlierAttemptMayHaveApplied,
+    cause: scrubbedCause(err.cause, secret),
+  });
 }
 
 /** Mistral's own words from an error body: `message`, a `detail` string, or `detail[]` entries as "field: msg". */
@@ -56,15 +88,23 @@ function fieldFromLoc(loc: unknown): string | undefined {
   return parts.length > 0 ? parts.join('.') : undefined;
 }
 
-export function requestIdFrom(body: unknown, headers: HeaderBag): string | undefined {
+/** Ids are opaque tokens: anything longer is not an id, and is cut rather than carried into every log line. */
+const REQUEST_ID_MAX_CHARS = 200;
+
+/** The request id, with the key masked (a proxy may reflect the Authorization header into it) and kept short. */
+export function requestIdFrom(body: unknown, headers: HeaderBag, secret?: string): string | undefined {
+  const clean = (id: string): string => {
+    const masked = scrubSecret(id, secret);
+    return masked.length > REQUEST_ID_MAX_CHARS ? `${masked.slice(0, REQUEST_ID_MAX_CHARS)}…` : masked;
+  };
   if (body && typeof body === 'object') {
     const id = (body as Record<string, unknown>).request_id;
-    if (typeof id === 'string' && id) return id;
+    if (typeof id === 'string' && id) return clean(id);
   }
   for (const name of ['x-request-id', 'request-id', 'mistral-correlation-id', 'x-kong-request-id']) {
     const value = headers[name];
     const first = Array.isArray(value) ? value[0] : value;
-    if (first) return first;
+    if (first) return clean(first);
   }
   return undefined;
 }
@@ -88,7 +128,7 @@ export function httpError(failure: HttpFailure): MistralApiError {
     status: failure.status,
     message: messageForStatus(failure.status, apiMessage, failure.target, failure.retryAfterMs),
     apiMessage,
-    requestId: requestIdFrom(failure.body, failure.headers),
+    requestId: requestIdFrom(failure.body, failure.headers, failure.secret),
     operation: failure.operation,
     retryAfterMs: failure.retryAfterMs,
   });
@@ -148,6 +188,7 @@ const CONNECT_REASONS: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'its TLS certificate issuer is not trusted',
   CERT_HAS_EXPIRED: 'its TLS certificate has expired',
   ERR_TLS_CERT_ALTNAME_INVALID: 'its TLS certificate does not match the host name',
+  MISTRAL_NOT_LOOPBACK: 'the name does not resolve to this machine, and plain http is only allowed for localhost',
 };
 
 const INTERRUPTED_REASONS: Record<string, string> = {
@@ -174,6 +215,26 @@ export function networkError(err: unknown, displayOrigin: string, operation: str
 
 export function abortedError(operation: string): MistralApiError {
   return new MistralApiError({ kind: 'aborted', message: 'Cancelled', operation });
+}
+
+/**
+ * Cancelled once the whole request had gone out and before the answer came: the service may well have acted on it.
+ * Saying only "Cancelled" would be untrue for an upload that stored the file.
+ */
+export function abortedAfterSendError(operation: string): MistralApiError {
+  return new MistralApiError({
+    kind: 'aborted',
+    message: 'Cancelled after the whole request was sent: Mistral may have completed it (an upload may be stored); check the file list before trying again',
+    operation,
+    mayHaveApplied: true,
+  });
+}
+
+/** The call's overall deadline passed (a server that never answers, or trickles its answer). Final: not retried. */
+export function deadlineError(displayOrigin: string, operation: string, deadlineMs: number): MistralApiError {
+  const seconds = Math.max(1, Math.round(deadlineMs / 1000));
+  const cause = Object.assign(new Error(`deadline of ${seconds} s passed`), { code: 'MISTRAL_DEADLINE' });
+  return new MistralApiError({ kind: 'network', message: `No complete answer from ${displayOrigin} within ${seconds} s`, operation, cause });
 }
 
 /** The code of an error or of the error it wraps (undici nests the socket error in `cause`). */

@@ -22,6 +22,13 @@ export interface ApiErrorInit {
   /** Method and path (no query string, no host credentials) for the log. */
   operation?: string;
   retryAfterMs?: number;
+  /**
+   * The request may have taken effect although this call failed: it was cancelled after the whole request had
+   * been sent, so the service may have acted on it (an upload may have stored the file).
+   */
+  mayHaveApplied?: boolean;
+  /** An earlier attempt of this call lost its answer after the request went out, so it may have taken effect. */
+  earlierAttemptMayHaveApplied?: boolean;
   cause?: unknown;
 }
 
@@ -32,6 +39,8 @@ export class MistralApiError extends Error {
   readonly requestId: string | undefined;
   readonly operation: string | undefined;
   readonly retryAfterMs: number | undefined;
+  readonly mayHaveApplied: boolean;
+  readonly earlierAttemptMayHaveApplied: boolean;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -42,6 +51,8 @@ export class MistralApiError extends Error {
     this.requestId = init.requestId;
     this.operation = init.operation;
     this.retryAfterMs = init.retryAfterMs;
+    this.mayHaveApplied = init.mayHaveApplied === true;
+    this.earlierAttemptMayHaveApplied = init.earlierAttemptMayHaveApplied === true;
   }
 
   /** Full detail for a log line: status, Mistral's message, request id. */

@@ -7,7 +7,17 @@ import type { Dispatcher } from 'undici';
 import { request } from './undiciLite';
 import type { ApiLogger, RetryPolicy } from './config';
 import { MistralApiError } from './errors';
-import { abortedError, httpError, invalidRequest, networkError, type ApiTarget } from './errorMapping';
+import {
+  abortedAfterSendError,
+  abortedError,
+  deadlineError,
+  errorCode,
+  httpError,
+  invalidRequest,
+  maskError,
+  networkError,
+  type ApiTarget,
+} from './errorMapping';
 import { RETRYABLE_STATUSES, decideRetry, parseRetryAfterMs, type Sleep } from './retry';
 
 export type ResponseData = Dispatcher.ResponseData;
@@ -15,7 +25,7 @@ export type ResponseData = Dispatcher.ResponseData;
 /** A request body that can be produced afresh for each attempt and tells whether any of it reached the socket. */
 export interface BodySource {
   headers: Record<string, string>;
-  open(): { body: AsyncIterable<Uint8Array>; started(): boolean; dispose(): void };
+  open(): { body: AsyncIterable<Uint8Array>; started(): boolean; finished?(): boolean; dispose(): void };
 }
 
 export interface RequestSpec {
@@ -31,6 +41,12 @@ export interface RequestSpec {
   body?: BodySource;
   accept?: string;
   signal?: AbortSignal;
+  /**
+   * Overall limit for the whole call, retries and reading the answer included, ms. For answers of a known small
+   * kind (JSON): an idle timeout alone lets a server that trickles one byte at a time hold the call forever.
+   * Transfers leave it unset and rely on the idle timeout, so a slow link is never cut while it moves.
+   */
+  deadlineMs?: number;
 }
 
 export interface TransportDeps {
@@ -49,6 +65,22 @@ export interface TransportDeps {
 /** Error bodies are read for their message only; a misbehaving server must not make us buffer megabytes. */
 const ERROR_BODY_LIMIT = 64 * 1024;
 
+/** Answers that say the request was refused before anything was stored, so even an upload may be sent again. */
+const NOTHING_STORED_STATUSES: ReadonlySet<number> = new Set([429, 503]);
+
+/** A gateway's own failure: the service behind it may have carried out the request before the answer was lost. */
+const GATEWAY_STATUSES: ReadonlySet<number> = new Set([500, 502, 504]);
+
+/**
+ * Socket failures that happen before a request can reach the service (refused, DNS, TLS): such an attempt can
+ * have had no effect. Any other network failure may have lost the answer to a request the service carried out.
+ */
+const NOT_SENT_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT',
+  'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_HAS_EXPIRED', 'ERR_TLS_CERT_ALTNAME_INVALID', 'MISTRAL_NOT_LOOPBACK',
+]);
+
 export class Transport {
   constructor(private readonly deps: TransportDeps) {}
 
@@ -63,14 +95,53 @@ export class Transport {
    * network failure. A MistralApiError that `consume` throws is final unless it is a network one.
    */
   async exchange<T>(spec: RequestSpec, consume: (response: ResponseData) => Promise<T>): Promise<T> {
+    const operation = `${spec.method} ${new URL(spec.url).pathname}`;
+    if (spec.signal?.aborted) throw abortedError(operation);
+    const apiKey = await this.deps.getApiKey();
+    if (spec.deadlineMs === undefined) return this.attempts(spec, spec.signal, consume, apiKey);
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), spec.deadlineMs);
+    const signal = spec.signal ? AbortSignal.any([spec.signal, deadline.signal]) : deadline.signal;
+    try {
+      return await this.attempts(spec, signal, consume, apiKey);
+    } catch (err) {
+      if (deadline.signal.aborted && !spec.signal?.aborted && err instanceof MistralApiError && err.kind === 'aborted') {
+        this.deps.logger?.info(`${operation} timed out after ${spec.deadlineMs} ms`);
+        throw deadlineError(this.deps.displayOrigin, operation, spec.deadlineMs);
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The retry loop under one signal (the caller's, or the caller's joined with the deadline). */
+  private async attempts<T>(spec: RequestSpec, signal: AbortSignal | undefined, consume: (response: ResponseData) => Promise<T>, apiKey: string): Promise<T> {
+    let earlierAttemptMayHaveApplied = false;
+    try {
+      return await this.attemptLoop(spec, signal, consume, apiKey, (value) => (earlierAttemptMayHaveApplied = value));
+    } catch (err) {
+      // Every field of the error may hold text from the network (a reflected header, a proxy's page): masked once, here.
+      if (err instanceof MistralApiError) throw maskError(err, apiKey, earlierAttemptMayHaveApplied ? { earlierAttemptMayHaveApplied } : {});
+      throw err;
+    }
+  }
+
+  private async attemptLoop<T>(
+    spec: RequestSpec,
+    signal: AbortSignal | undefined,
+    consume: (response: ResponseData) => Promise<T>,
+    apiKey: string,
+    markEarlierMayHaveApplied: (value: boolean) => void,
+  ): Promise<T> {
     const parsedUrl = new URL(spec.url);
     const logPath = spec.logQuery ? `${parsedUrl.pathname}${parsedUrl.search}` : parsedUrl.pathname;
     const operation = `${spec.method} ${parsedUrl.pathname}`;
     const started = this.deps.now();
-    if (spec.signal?.aborted) throw abortedError(operation);
-    const apiKey = await this.deps.getApiKey();
+    let mayHaveApplied = false;
 
     for (let retries = 0; ; retries++) {
+      markEarlierMayHaveApplied(mayHaveApplied);
       const attemptBody = spec.body?.open();
       let response: ResponseData | undefined;
       let failure: MistralApiError | undefined;
@@ -86,16 +157,17 @@ export class Transport {
           },
           // undici streams any async iterable with back-pressure; its typings only list Readable.
           body: attemptBody?.body as Readable | undefined,
-          signal: spec.signal,
+          signal,
           headersTimeout: this.deps.timeoutMs,
           bodyTimeout: this.deps.timeoutMs,
         });
       } catch (err) {
         bodyStarted = attemptBody?.started() ?? false;
+        const bodyFinished = attemptBody?.finished?.() ?? false;
         attemptBody?.dispose();
-        if (spec.signal?.aborted) {
+        if (signal?.aborted) {
           this.logLine(spec.method, logPath, 'cancelled', started, retries);
-          throw abortedError(operation);
+          throw bodyFinished && spec.retryMode === 'upload' ? abortedAfterSendError(operation) : abortedError(operation);
         }
         failure = err instanceof MistralApiError ? err : networkError(err, this.deps.displayOrigin, operation, apiKey);
       }
@@ -117,17 +189,23 @@ export class Transport {
           failure = await this.readHttpError(response, spec, operation, apiKey);
           attemptBody?.dispose();
         }
-        if (spec.signal?.aborted) {
+        if (signal?.aborted) {
           this.logLine(spec.method, logPath, 'cancelled', started, retries);
-          throw abortedError(operation);
+          const answered = response.statusCode >= 200 && response.statusCode < 300;
+          throw spec.retryMode === 'upload' && answered ? abortedAfterSendError(operation) : abortedError(operation);
         }
       }
       if (!failure) throw new Error('unreachable: neither a response nor a failure');
+      if (failure.kind === 'network' ? !NOT_SENT_CODES.has(errorCode(failure.cause) ?? '') : GATEWAY_STATUSES.has(failure.status ?? 0)) {
+        mayHaveApplied = true;
+      }
 
       const retryable =
         failure.kind === 'network' || (failure.status !== undefined && RETRYABLE_STATUSES.has(failure.status));
-      // An upload that put even one byte on the wire may have created the file: a retry could duplicate it.
-      const allowedByMode = spec.retryMode === 'idempotent' || !bodyStarted;
+      // An upload that put even one byte on the wire may have created the file: a retry could duplicate it, unless
+      // the answer says the request was turned away (rate limit, unavailable) and so stored nothing.
+      const turnedAway = failure.kind === 'http' && failure.status !== undefined && NOTHING_STORED_STATUSES.has(failure.status);
+      const allowedByMode = spec.retryMode === 'idempotent' || !bodyStarted || turnedAway;
       const decision = retryable && allowedByMode
         ? decideRetry(this.deps.policy, retries, this.deps.now() - started, failure.retryAfterMs, this.deps.random)
         : { retry: false as const };
@@ -140,7 +218,7 @@ export class Transport {
           (failure.retryAfterMs !== undefined ? ` (Retry-After ${Math.ceil(failure.retryAfterMs / 1000)} s)` : ''),
       );
       try {
-        await this.deps.sleep(decision.delayMs, spec.signal);
+        await this.deps.sleep(decision.delayMs, signal);
       } catch {
         this.logLine(spec.method, logPath, 'cancelled', started, retries);
         throw abortedError(operation);

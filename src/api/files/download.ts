@@ -1,6 +1,8 @@
 /**
- * Writing a download safely: into `.name.<random>.part` beside the destination, fsync, then rename over it.
- * The destination only ever holds a complete file; any failure removes the temp file.
+ * Writing a download safely: into `.name.<random>.part` beside the destination, fsync, then rename over it (or,
+ * when nothing may be replaced, link it in place, which fails if a file appeared meanwhile). The destination only
+ * ever holds a complete file; any failure removes the temp file, and a process that must end at once removes the
+ * temp files still open with `removeLiveTempFilesSync`.
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -22,13 +24,37 @@ function saveError(destinationPath: string, err: unknown): Error {
   return invalidRequest(`Cannot save to ${destinationPath}: ${errorMessage(err)}`);
 }
 
-/** Refuses destinations that cannot work before a request is made: a folder, or a folder that does not exist. */
-export async function checkDestination(destinationPath: string, operation: string): Promise<void> {
+/** Temp files being written right now, so an exit that cannot wait for the cleanup (a signal) still removes them. */
+const liveTempFiles = new Set<string>();
+
+/** Deletes every temp file a download is still writing. Synchronous: meant for a process 'exit' handler. */
+export function removeLiveTempFilesSync(): void {
+  for (const tempPath of liveTempFiles) {
+    try {
+      fs.rmSync(tempPath, { force: true });
+    } catch {
+      // Nothing more can be done while exiting; the name's leading dot keeps it out of the way.
+    }
+  }
+  liveTempFiles.clear();
+}
+
+/**
+ * How a destination is written: 'file' through a temp file and a rename, 'stream' straight into it (a FIFO, a
+ * terminal, /dev/null: replacing such a thing with a regular file would break it, and it cannot hold a partial file).
+ */
+export type DestinationKind = 'file' | 'stream';
+
+/** Refuses destinations that cannot work before a request is made: a folder, a missing folder, a disk device. */
+export async function checkDestination(destinationPath: string, operation: string): Promise<DestinationKind> {
   const dir = path.dirname(path.resolve(destinationPath));
   const dirStat = await fs.promises.stat(dir).catch(() => undefined);
   if (!dirStat?.isDirectory()) throw invalidRequest(`Cannot save to ${destinationPath}: the folder ${dir} does not exist`, operation);
   const destStat = await fs.promises.stat(destinationPath).catch(() => undefined);
-  if (destStat?.isDirectory()) throw invalidRequest(`Cannot save to ${destinationPath}: it is a folder; give a file name`, operation);
+  if (!destStat || destStat.isFile()) return 'file';
+  if (destStat.isDirectory()) throw invalidRequest(`Cannot save to ${destinationPath}: it is a folder; give a file name`, operation);
+  if (destStat.isFIFO() || destStat.isCharacterDevice()) return 'stream';
+  throw invalidRequest(`Cannot save to ${destinationPath}: it is not a regular file (a device or socket); give a file name`, operation);
 }
 
 export class ByteCounter extends Transform {
@@ -178,11 +204,14 @@ export async function writeAtomically(
   destinationPath: string,
   expectedBytes: number | undefined,
   onCount: (count: number) => void,
+  options: { overwrite?: boolean } = {},
 ): Promise<number> {
   const tempPath = tempPathFor(destinationPath);
+  liveTempFiles.add(tempPath);
   // Opened (and so created) before anything can fail, so the cleanup below always finds it: a lazily opened
   // stream could create the file after a cancellation had already cleaned up. 'wx' never reuses an existing path.
   const handle = await fs.promises.open(tempPath, 'wx', 0o644).catch((err: unknown) => {
+    liveTempFiles.delete(tempPath);
     throw saveError(destinationPath, err);
   });
   const writer = new BatchedFileWriter(handle, WRITE_QUEUE_LIMIT, SYNC_EVERY_BYTES);
@@ -209,9 +238,14 @@ export async function writeAtomically(
       // Data on disk before the rename publishes it: a crash must not leave an empty file under the real name.
       await handle.sync();
       await handle.close();
-      await fs.promises.rename(tempPath, destinationPath);
     } catch (err) {
       throw saveError(destinationPath, err);
+    }
+    if (options.overwrite === false) await publishExclusively(tempPath, destinationPath);
+    else {
+      await fs.promises.rename(tempPath, destinationPath).catch((err: unknown) => {
+        throw saveError(destinationPath, err);
+      });
     }
     renamed = true;
     return count;
@@ -222,5 +256,61 @@ export async function writeAtomically(
       await handle.close().catch(() => undefined);
       await fs.promises.rm(tempPath, { force: true }).catch(() => undefined);
     }
+    liveTempFiles.delete(tempPath);
+  }
+}
+
+/**
+ * Puts the finished temp file at `destinationPath` only if nothing is there: a hard link fails with EEXIST instead
+ * of replacing, where a rename would silently clobber a file created during the download. File systems without
+ * hard links get an exclusive copy (O_EXCL), which fails the same way.
+ */
+async function publishExclusively(tempPath: string, destinationPath: string): Promise<void> {
+  const exists = (): Error =>
+    invalidRequest(`${destinationPath} appeared while the download ran and was left as it is; download again to another name, or allow replacing it`);
+  try {
+    await fs.promises.link(tempPath, destinationPath);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw exists();
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV', 'EMLINK'].includes(code ?? '')) throw saveError(destinationPath, err);
+    try {
+      await fs.promises.copyFile(tempPath, destinationPath, fs.constants.COPYFILE_EXCL);
+    } catch (copyErr) {
+      if ((copyErr as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+      throw saveError(destinationPath, copyErr);
+    }
+  }
+  await fs.promises.rm(tempPath, { force: true });
+}
+
+/**
+ * Writes straight into a FIFO or character device, which is opened without O_CREAT or O_TRUNC so it can never be
+ * turned into a regular file. What was written cannot be taken back: the caller must not retry after a failure.
+ */
+export async function writeToStream(
+  body: AsyncIterable<Buffer>,
+  destinationPath: string,
+  expectedBytes: number | undefined,
+  onCount: (count: number) => void,
+): Promise<number> {
+  const handle = await fs.promises.open(destinationPath, fs.constants.O_WRONLY).catch((err: unknown) => {
+    throw saveError(destinationPath, err);
+  });
+  try {
+    let count = 0;
+    for await (const chunk of body) {
+      count += chunk.length;
+      onCount(count);
+      try {
+        await writeFully(handle, [chunk]);
+      } catch (err) {
+        throw saveError(destinationPath, err);
+      }
+    }
+    if (expectedBytes !== undefined && count !== expectedBytes) throw new IncompleteDownloadError(count, expectedBytes);
+    return count;
+  } finally {
+    await handle.close().catch(() => undefined);
   }
 }

@@ -4,10 +4,11 @@ import * as path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import type { ApiConnection } from '../core/connection';
-import { abortedError, invalidRequest } from '../core/errorMapping';
+import { abortedError, invalidRequest, networkError } from '../core/errorMapping';
+import { MistralApiError } from '../core/errors';
 import type { RequestSpec } from '../core/transport';
 import { formatMegabytes } from '../../util/format';
-import { ByteCounter, checkDestination, writeAtomically, IncompleteDownloadError } from './download';
+import { ByteCounter, checkDestination, writeAtomically, writeToStream, IncompleteDownloadError } from './download';
 import type { FilesApi } from './filesApi';
 import { multipartFileBody, planMultipart } from './multipart';
 import { parseDeletedFile, parseFile, parseFileList, parseRetrievedFile, parseSignedUrl } from './parse';
@@ -56,7 +57,16 @@ export class FilesClient implements FilesApi {
 
   async delete(fileId: string, options: CallOptions = {}): Promise<DeletedFile> {
     const url = this.fileUrl(fileId);
-    return this.connection.json({ method: 'DELETE', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseDeletedFile);
+    try {
+      return await this.connection.json({ method: 'DELETE', url, target: 'file', retryMode: 'idempotent', signal: options.signal }, parseDeletedFile);
+    } catch (err) {
+      // The first attempt deleted the file and its answer was lost; the retry then finds nothing. That is the
+      // outcome asked for, not a failure.
+      if (err instanceof MistralApiError && err.status === 404 && err.earlierAttemptMayHaveApplied) {
+        return { id: fileId.trim(), object: 'file', deleted: true };
+      }
+      throw err;
+    }
   }
 
   async getSignedUrl(fileId: string, expiryHours: number = SIGNED_URL_DEFAULT_HOURS, options: CallOptions = {}): Promise<SignedUrl> {
@@ -137,11 +147,27 @@ export class FilesClient implements FilesApi {
    */
   async downloadToFile(fileId: string, destinationPath: string, options: DownloadOptions = {}): Promise<{ bytes: number }> {
     const spec = this.contentSpec(fileId, options.signal);
-    await checkDestination(destinationPath, `GET ${new URL(spec.url).pathname}`);
+    const operation = `GET ${new URL(spec.url).pathname}`;
+    const kind = await checkDestination(destinationPath, operation);
+    const onCount = (size: number | undefined) => (count: number) => options.onProgress?.({ transferred: count, total: size });
+    if (kind === 'stream') {
+      // Bytes written to a pipe or a terminal cannot be taken back, so a broken body is final rather than retried.
+      const response = await this.connection.transport.send(spec);
+      const size = contentLength(response.headers['content-length']);
+      try {
+        return { bytes: await writeToStream(response.body as AsyncIterable<Buffer>, destinationPath, size, onCount(size)) };
+      } catch (err) {
+        response.body.on('error', () => undefined);
+        response.body.destroy();
+        if (options.signal?.aborted) throw abortedError(operation);
+        if (err instanceof MistralApiError) throw err;
+        throw networkError(err, this.connection.endpoint.displayOrigin, operation, undefined);
+      }
+    }
     return this.connection.transport.exchange(spec, async (response) => {
       const size = contentLength(response.headers['content-length']);
       const body = response.body as AsyncIterable<Buffer>;
-      const bytes = await writeAtomically(body, destinationPath, size, (count) => options.onProgress?.({ transferred: count, total: size }));
+      const bytes = await writeAtomically(body, destinationPath, size, onCount(size), { overwrite: options.overwrite });
       return { bytes };
     });
   }
@@ -164,13 +190,18 @@ export class FilesClient implements FilesApi {
   }
 }
 
+/**
+ * The size of a file that can be uploaded. The file is opened here, before any connection: a file that exists but
+ * cannot be read (permissions, a lock) is refused with a clear message instead of failing mid-request.
+ */
 async function statUploadable(localPath: string, operation: string): Promise<number> {
   let stat: fs.Stats;
   try {
     stat = await fs.promises.stat(localPath);
+    if (stat.isFile()) await (await fs.promises.open(localPath, 'r')).close();
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (code ?? 'unreadable');
     throw invalidRequest(`Cannot read ${localPath}: ${reason}`, operation);
   }
   if (!stat.isFile()) throw invalidRequest(`Cannot upload ${localPath}: it is not a regular file`, operation);

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
-import { MistralApiError } from '../core/errors';
+import { MistralApiError, errorMessage } from '../core/errors';
 import type { BodySource } from '../core/transport';
 
 export interface MultipartPlan {
@@ -70,19 +70,29 @@ export function multipartFileBody(options: FileBodyOptions): BodySource {
     },
     open() {
       let started = false;
-      const stream = size > 0
-        ? fs.createReadStream(options.path, { start: 0, end: size - 1, highWaterMark: READ_CHUNK_BYTES })
-        : undefined;
+      let finished = false;
+      // Opened when the first byte is wanted, not before: a stream opened for an attempt that never sends (the
+      // connection is refused) would report its errors to nobody.
+      let stream: fs.ReadStream | undefined;
       async function* generate(): AsyncGenerator<Uint8Array> {
         started = true;
         yield plan.preamble;
         let sent = 0;
-        if (stream) {
-          for await (const chunk of stream as AsyncIterable<Buffer>) {
-            yield chunk;
-            // Resumed only once undici has written the chunk, so this counts bytes handed to the socket.
-            sent += chunk.length;
-            options.onFileBytes?.(sent);
+        if (size > 0) {
+          stream = fs.createReadStream(options.path, { start: 0, end: size - 1, highWaterMark: READ_CHUNK_BYTES });
+          try {
+            for await (const chunk of stream as AsyncIterable<Buffer>) {
+              yield chunk;
+              // Resumed only once undici has written the chunk, so this counts bytes handed to the socket.
+              sent += chunk.length;
+              options.onFileBytes?.(sent);
+            }
+          } catch (err) {
+            throw new MistralApiError({
+              kind: 'invalid-request',
+              message: `Cannot read ${options.path} while uploading it: ${(err as NodeJS.ErrnoException).code ?? errorMessage(err)}`,
+              cause: err,
+            });
           }
         }
         if (sent !== size) {
@@ -92,10 +102,12 @@ export function multipartFileBody(options: FileBodyOptions): BodySource {
           });
         }
         yield plan.epilogue;
+        finished = true;
       }
       return {
         body: generate(),
         started: () => started,
+        finished: () => finished,
         dispose: () => stream?.destroy(),
       };
     },

@@ -89,6 +89,11 @@ export interface UploadOptions extends CallOptions {
 
 export interface DownloadOptions extends CallOptions {
   onProgress?: (progress: TransferProgress) => void;
+  /**
+   * downloadToFile only. Default true: the finished file replaces what is at the destination. false: a file that is
+   * there when the download completes (one created meanwhile) is kept, and the call fails with invalid-request.
+   */
+  overwrite?: boolean;
 }
 
 /** Upper limit the service enforces per file. */

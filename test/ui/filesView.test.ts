@@ -178,6 +178,12 @@ describe('Mistral Files in the workbench', () => {
     await workbench.openViewContainer('Explorer');
     // Not opened first: live validation of an open editor would fill Problems whether the command works or not.
     await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Validate JSONL File');
+    // The summary names the file, its counts and the messages per role, as README promises.
+    const summary = await waitFor(
+      async () => (await workbench.notifications()).find((text) => text.includes('broken.jsonl') && /\d+ errors?/.test(text)),
+      'the validation summary notification',
+    );
+    assert.match(summary, /messages: \d+ user/);
     const problems = await workbench.openProblems();
     await waitFor(async () => ((await problems.locator('.monaco-list-row').count()) >= 3 ? true : undefined), 'problems of broken.jsonl');
     const rows = await problems.locator('.monaco-list-row').allInnerTexts();

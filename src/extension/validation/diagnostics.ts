@@ -46,7 +46,7 @@ export function toVsDiagnostics(result: ValidationResult): vscode.Diagnostic[] {
   return out;
 }
 
-/** "1,204 records · 2 errors · 1 warning · ≈ 350,000 tokens (estimate)". */
+/** "1,204 records · 2 errors · 1 warning · messages: 1,204 user, 1,204 assistant · ≈ 350,000 tokens (estimate)". */
 export function summarize(result: ValidationResult): string {
   const { summary } = result;
   const n = (value: number): string => value.toLocaleString(vscode.env.language);
@@ -55,6 +55,10 @@ export function summarize(result: ValidationResult): string {
     summary.errors === 1 ? vscode.l10n.t('1 error') : vscode.l10n.t('{0} errors', n(summary.errors)),
     summary.warnings === 1 ? vscode.l10n.t('1 warning') : vscode.l10n.t('{0} warnings', n(summary.warnings)),
   ];
+  const roles = Object.entries(summary.messagesByRole).filter(([, count]) => count > 0);
+  if (roles.length > 0) {
+    parts.push(vscode.l10n.t('messages: {0}', roles.map(([role, count]) => `${n(count)} ${role}`).join(', ')));
+  }
   if (summary.estimatedTokens > 0) {
     parts.push(vscode.l10n.t('≈ {0} tokens (estimate)', n(summary.estimatedTokens)));
   }

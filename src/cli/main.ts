@@ -8,6 +8,9 @@ import * as vm from 'node:vm';
 import { MistralClient } from '../api/client';
 import { DEFAULT_BASE_URL } from '../api/core/endpoint';
 import { MistralApiError, errorMessage } from '../api/core/errors';
+import { errorCode } from '../api/core/errorMapping';
+import { removeLiveTempFilesSync } from '../api/files/download';
+import { terminalSafe } from './terminalSafe';
 import { BATCH_COMMANDS, BATCH_USAGE } from './batch';
 import {
   deleteCommand,
@@ -35,12 +38,19 @@ Commands:
   url ID [--expiry HOURS]      Print a signed download URL (1 to 168 hours, default 24)
   validate [--purpose fine-tune|batch] [--json] FILE...
                                Check JSONL files line by line before uploading
+  convert [--from auto|openai|sharegpt|alpaca|csv] FILE --out FILE
+                               Convert other data formats to Mistral JSONL (function calling kept), with a report
+  split FILE [--validation SIZE|PERCENT|none] [--seed N] [--max-size SIZE]
+                               Train/validation split (default min(1 MB, 5%)) and shards under the upload limit
 ${BATCH_USAGE}
 Options for every command:
   --json                       Machine-readable output on stdout
   --base-url URL               API base URL (default $MISTRAL_BASE_URL or ${DEFAULT_BASE_URL}); a path prefix is kept
   --proxy URL                  Proxy to use (default: HTTPS_PROXY / HTTP_PROXY / NO_PROXY)
-  --insecure                   Accept invalid TLS certificates (a proxy that re-signs traffic)
+  --insecure                   Accept invalid TLS certificates through a proxy (one that re-signs traffic);
+                               a direct connection to the API is always verified
+  --timeout SECONDS            Give up on an answer after this long (default 120); transfers only time out
+                               when no byte moves for this long
   -h, --help                   Show this help
 
 The API key is read from MISTRAL_API_KEY.
@@ -52,6 +62,7 @@ const COMMON_OPTIONS = {
   'base-url': { type: 'string' },
   proxy: { type: 'string' },
   insecure: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
@@ -104,7 +115,9 @@ function splitCommand(argv: string[]): [string | undefined, string[]] {
   return [argv[index], [...argv.slice(index + 1), ...leading]];
 }
 
-export async function runCli(argv: string[], io: CliIo): Promise<number> {
+export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
+  // Whatever any command prints, server strings included, reaches the terminal without control sequences.
+  const io: CliIo = { ...rawIo, stdout: terminalSafe(rawIo.stdout), stderr: terminalSafe(rawIo.stderr) };
   const [command, rest] = splitCommand(argv);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout).write(USAGE);
@@ -115,6 +128,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require keeps it out of start-up
     const { runValidate } = require('./validate') as typeof import('./validate');
     return runValidate(rest, { stdout: io.stdout, stderr: io.stderr });
+  }
+  if (command === 'convert' || command === 'split') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require keeps it out of start-up
+    const { runConvert, runSplit } = require('./dataTools') as typeof import('./dataTools');
+    return (command === 'convert' ? runConvert : runSplit)(rest, { stdout: io.stdout, stderr: io.stderr, cwd: io.cwd, signal: io.signal });
   }
   let spec = COMMANDS[command];
   let args = rest;
@@ -154,9 +172,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
 
+  const timeout = values.timeout as string | undefined;
+  if (timeout !== undefined && !(/^\d+(\.\d+)?$/.test(timeout.trim()) && Number(timeout) > 0)) {
+    io.stderr.write(`--timeout needs a number of seconds greater than 0; got "${timeout}"\n`);
+    return 2;
+  }
+
   let client: MistralClient | undefined;
   try {
     client = new MistralClient({
+      timeoutMs: timeout === undefined ? undefined : Number(timeout) * 1000,
       apiKey,
       baseUrl: (values['base-url'] as string | undefined) ?? io.env.MISTRAL_BASE_URL,
       proxy: values.proxy as string | undefined,
@@ -172,6 +197,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
 }
 
+/** Failures that only mean "not in time": the message says how to allow longer. */
+const TIMEOUT_CODES: ReadonlySet<string> = new Set(['MISTRAL_DEADLINE', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
 function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStream, apiKey: string): number {
   let code: number;
   let message: string;
@@ -182,7 +210,9 @@ function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStrea
   } else if (err instanceof MistralApiError) {
     code = err.kind === 'aborted' ? 130 : err.kind === 'invalid-request' ? 2 : 1;
     message = err.message;
+    if (err.kind === 'network' && TIMEOUT_CODES.has(errorCode(err.cause) ?? '')) message += '; pass --timeout SECONDS to wait longer';
     detail = { kind: err.kind, status: err.status, api_message: err.apiMessage, request_id: err.requestId };
+    if (err.mayHaveApplied) detail.may_have_applied = true;
   } else {
     code = 1;
     message = `Unexpected failure: ${errorMessage(err)}`;
@@ -226,16 +256,32 @@ function tuneMemoryForTransfers(): (transferred: number) => void {
   };
 }
 
-/** Ctrl-C cancels the running request (no partial download is left); a second Ctrl-C quits at once. */
+/**
+ * Ctrl-C cancels the running request; a second Ctrl-C quits at once. SIGTERM (a `timeout`, a CI cancel) and SIGHUP
+ * (a closed terminal) cancel too, and quit after a short grace period if cancelling hangs. However the process ends
+ * (short of SIGKILL), the 'exit' handler deletes the temp file of a download still running: no partial file is left.
+ */
 function main(): void {
   const relieveMemory = tuneMemoryForTransfers();
   const controller = new AbortController();
   let interrupts = 0;
+  let signalExitCode: number | undefined;
+  process.on('exit', removeLiveTempFilesSync);
+  // A closed terminal (SIGHUP) makes writes fail; that must not turn the clean-up into a crash.
+  process.stdout.on('error', () => undefined);
+  process.stderr.on('error', () => undefined);
   process.on('SIGINT', () => {
     interrupts++;
     if (interrupts > 1) process.exit(130);
     controller.abort();
   });
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    process.on(signal, () => {
+      signalExitCode ??= code;
+      controller.abort();
+      setTimeout(() => process.exit(code), 2000).unref();
+    });
+  }
   runCli(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -245,10 +291,10 @@ function main(): void {
     relieveMemory,
   }).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = signalExitCode ?? code;
     },
     (err: unknown) => {
-      process.stderr.write(`Unexpected failure: ${errorMessage(err)}\n`);
+      terminalSafe(process.stderr).write(`Unexpected failure: ${errorMessage(err)}\n`);
       process.exitCode = 1;
     },
   );

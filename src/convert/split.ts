@@ -22,7 +22,10 @@ export const DEFAULT_SEED = 42;
 export class SplitInputError extends Error {}
 
 export interface SplitOptions {
-  /** Shard the output (the train file, with a validation split) under this many bytes. */
+  /**
+   * Outputs are sharded under this many bytes (default DEFAULT_MAX_SHARD_BYTES) when the file is larger: shards are
+   * numbered only then. Without a validation split, a file that already fits is an error (nothing to split).
+   */
   maxShardBytes?: number;
   /** A validation split: at most `bytes`, at most `fraction` of the file (either may be left out). */
   validation?: { bytes?: number; fraction?: number };
@@ -54,8 +57,6 @@ export interface SplitResult {
 }
 
 interface Plan {
-  stem: string;
-  outDir: string;
   validationLines: number;
   validationTarget?: number;
   maxShardBytes?: number;
@@ -66,12 +67,12 @@ function stemOf(input: string): string {
   return base.replace(/\.(jsonl|json|ndjson|txt)$/i, '') || base;
 }
 
-/** Output names, for a confirmation before anything is written: shards are numbered from 001. */
-export function splitPlan(input: string, options: SplitOptions): { names: (index: number) => string; validation?: string } {
+/** Output names: shards are numbered from 001 when `sharded`. */
+export function splitPlan(input: string, options: Pick<SplitOptions, 'outDir' | 'validation'>, sharded: boolean): { names: (index: number) => string; validation?: string } {
   const stem = stemOf(input);
   const dir = options.outDir ?? path.dirname(input);
   const base = options.validation ? `${stem}.train` : stem;
-  const names = (index: number): string => path.join(dir, options.maxShardBytes !== undefined ? `${base}.part-${String(index + 1).padStart(3, '0')}.jsonl` : `${base}.jsonl`);
+  const names = (index: number): string => path.join(dir, sharded ? `${base}.part-${String(index + 1).padStart(3, '0')}.jsonl` : `${base}.jsonl`);
   return { names, validation: options.validation ? path.join(dir, `${stem}.validation.jsonl`) : undefined };
 }
 
@@ -132,8 +133,8 @@ export function seededRandom(seed: number): () => number {
 }
 
 export async function splitFile(input: string, options: SplitOptions = {}): Promise<SplitResult> {
-  if (!options.validation && options.maxShardBytes === undefined) throw new SplitInputError('Choose shards (a maximum size), a validation split, or both');
-  if (options.maxShardBytes !== undefined && !(options.maxShardBytes > 0)) throw new SplitInputError('The shard size must be more than 0 bytes');
+  const maxShardBytes = options.maxShardBytes ?? DEFAULT_MAX_SHARD_BYTES;
+  if (!(maxShardBytes > 0)) throw new SplitInputError('The shard size must be more than 0 bytes');
   const v = options.validation;
   if (v && ((v.bytes !== undefined && !(v.bytes > 0)) || (v.fraction !== undefined && !(v.fraction > 0 && v.fraction < 1)))) {
     throw new SplitInputError('The validation size must be more than 0 bytes, or a percentage between 0 and 100');
@@ -142,10 +143,14 @@ export async function splitFile(input: string, options: SplitOptions = {}): Prom
   const size = (await stat(input)).size;
   const counted = await countLines(input, options, size);
   if (counted.lines === 0) throw new SplitInputError('The file has no lines to split');
-  if (options.maxShardBytes !== undefined && counted.longest > options.maxShardBytes) {
-    throw new SplitInputError(`A line of ${counted.longest.toLocaleString('en-US')} bytes does not fit in a shard of ${options.maxShardBytes.toLocaleString('en-US')} bytes; choose a larger shard size`);
+  const sharded = counted.bytes > maxShardBytes;
+  if (!sharded && !v) {
+    throw new SplitInputError(`The file (${counted.bytes.toLocaleString('en-US')} bytes) already fits in ${maxShardBytes.toLocaleString('en-US')} bytes: there is nothing to split; choose a smaller shard size or a validation split`);
   }
-  const plan: Plan = { stem: stemOf(input), outDir: options.outDir ?? path.dirname(input), validationLines: 0, maxShardBytes: options.maxShardBytes };
+  if (sharded && counted.longest > maxShardBytes) {
+    throw new SplitInputError(`A line of ${counted.longest.toLocaleString('en-US')} bytes does not fit in a shard of ${maxShardBytes.toLocaleString('en-US')} bytes; choose a larger shard size`);
+  }
+  const plan: Plan = { validationLines: 0, maxShardBytes: sharded ? maxShardBytes : undefined };
   const seed = options.seed ?? DEFAULT_SEED;
   if (v) {
     if (counted.lines < 2) throw new SplitInputError('A train/validation split needs at least 2 records');
@@ -166,7 +171,7 @@ class Output {
 }
 
 async function writeOutputs(input: string, options: SplitOptions, plan: Plan, seed: number, totalLines: number, size: number): Promise<SplitOutput[]> {
-  const names = splitPlan(input, options);
+  const names = splitPlan(input, options, plan.maxShardBytes !== undefined);
   const opened: Output[] = [];
   const wouldReplace: string[] = [];
   const create = async (file: string, role: SplitOutput['role']): Promise<Output> => {

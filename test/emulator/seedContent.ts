@@ -71,13 +71,25 @@ export function invoicePdf(): Buffer {
 
 /** A one-page Helvetica PDF around a content stream (latin1), with correct xref offsets. */
 export function onePagePdf(contentStream: string): Buffer {
+  return pdfDocument([contentStream]);
+}
+
+/** A US Letter Helvetica PDF with one page per content stream (latin1), its xref offsets exact. */
+export function pdfDocument(contentStreams: readonly string[]): Buffer {
+  const count = contentStreams.length;
+  // Objects: 1 catalog, 2 page tree, 3 font, then a page and its content stream for each page.
+  const pageObject = (n: number): number => 4 + n * 2;
   const objects = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    `<< /Length ${contentStream.length} >>\nstream\n${contentStream}\nendstream`,
+    `<< /Type /Pages /Kids [${contentStreams.map((_, n) => `${pageObject(n)} 0 R`).join(' ')}] /Count ${count} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
+  contentStreams.forEach((stream, n) => {
+    objects.push(
+      `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents ${pageObject(n) + 1} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`,
+      `<< /Length ${Buffer.byteLength(stream, 'latin1')} >>\nstream\n${stream}\nendstream`,
+    );
+  });
   let body = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((object, index) => {
@@ -89,6 +101,21 @@ export function onePagePdf(contentStream: string): Buffer {
   body += offsets.map((offset) => `${String(offset).padStart(10, '0')} 00000 n \n`).join('');
   body += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xrefOffset}\n%%EOF\n`;
   return Buffer.from(body, 'latin1');
+}
+
+/** Text lines as a content stream: the first as an 18 pt title, the rest 12 pt, 22 pt apart. */
+export function textPage(lines: readonly string[]): string {
+  const escape = (text: string): string => text.replace(/[()\\]/g, (c) => `\\${c}`);
+  const [title, ...rest] = lines;
+  return `BT /F1 18 Tf 72 720 Td (${escape(title)}) Tj /F1 12 Tf${rest.map((line) => ` 0 -26 Td (${escape(line)}) Tj`).join('')} ET`;
+}
+
+/** A two-page report, for OCR demos: text on each page the emulated OCR gives back. */
+export function reportPdf(): Buffer {
+  return pdfDocument([
+    textPage(['Quarterly report Q3 2026', 'Acme Workspace grew to 4,210 paying teams (+12% on Q2).', 'Churn fell to 1.8% a month after the SSO launch.']),
+    textPage(['Outlook', 'Q4 focuses on the mobile apps and audit-log streaming.', 'Hiring: 6 engineers, 2 designers.']),
+  ]);
 }
 
 /** 0.5 s of a 440 Hz tone, 8 kHz 16-bit mono PCM. */

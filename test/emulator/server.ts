@@ -1,7 +1,7 @@
 /**
  * A local emulator of Mistral's Files API (see shared/reference/mistral-files-api.md): the six /v1/files
  * routes with Mistral's wire shapes and errors, signed blob URLs, persistence in a data directory, and
- * scheduled faults for tests. Started in-process by tests or from the CLI (main.ts).
+ * scheduled faults for tests; also the Batch API (batch/) and OCR and transcription (documentRoutes.ts). Started in-process by tests or from the CLI (main.ts).
  */
 import { randomUUID, timingSafeEqual, createHash } from 'node:crypto';
 import * as http from 'node:http';
@@ -11,6 +11,7 @@ import { describeInvalidRule, FaultQueue, type FaultInjector, type FaultRule } f
 import { discardRequestBody, hasUnreadBody, sendJson, type RequestContext } from './http';
 import { routeFilesApi, serveSignedBlob, type RouteEnv } from './routes';
 import { isBatchPath, openBatch, routeBatchApi, routeBatchControl, type BatchControl } from './batch';
+import { isDocumentPath, routeDocumentsApi } from './documentRoutes';
 import { isOversizedUpload } from './upload';
 import { seedDemo } from './seed';
 import { BLOB_PREFIX } from './signedUrl';
@@ -97,6 +98,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
       if (pathname.startsWith(BLOB_PREFIX)) return await serveSignedBlob(ctx, env);
       if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(requestId));
       if (isBatchPath(pathname)) await routeBatchApi(ctx, batch.env);
+      else if (isDocumentPath(pathname)) await routeDocumentsApi(ctx, store);
       else await routeFilesApi(ctx, env);
     } catch (err) {
       answerError(ctx, err);

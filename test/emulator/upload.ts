@@ -160,6 +160,7 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
     if (tooLarge) throw new HttpError(413, tooLargeBody(maxUploadBytes));
     const options = validateFields(fields, received, fileSentAsText);
     const file = received as ReceivedFile;
+    checkOcrFormat(options.purpose, mimetypeForFilename(file.filename));
     const existing = store.findDuplicate(file.sha256, file.filename, options.purpose);
     if (existing) return { record: existing, duplicate: true };
     const createdAt = Math.floor(Date.now() / 1000);
@@ -181,6 +182,26 @@ export async function receiveUpload(ctx: RequestContext, store: FileStore, maxUp
   } finally {
     await cleanup();
   }
+}
+
+/**
+ * What the OCR service reads, as its upload refusal lists it (`application/pdf, image/.*, …wordprocessingml.document, …`)
+ * plus the other text formats its FAQ names. Types the emulator cannot tell (no known extension) are let through.
+ */
+const OCR_MIMETYPES = [
+  /^application\/pdf$/, /^image\//,
+  /^application\/vnd\.openxmlformats-officedocument\.(wordprocessingml\.document|presentationml\.presentation)$/,
+  /^application\/(msword|vnd\.ms-powerpoint|epub\+zip|xml)$/, /^text\/(plain|csv|markdown|html)$/,
+];
+const OCR_MIMETYPES_SHOWN = 'application/pdf, image/.*, application/vnd.openxmlformats-officedocument.wordprocessingml.document, application/vnd.openxmlformats-officedocument.presentationml.presentation';
+
+/** An OCR upload of a known type the service cannot read: 422 with the body Mistral sends ([3P] client-python#217). */
+function checkOcrFormat(purpose: string, mimetype: string | null): void {
+  if (purpose !== 'ocr' || mimetype === null || OCR_MIMETYPES.some((pattern) => pattern.test(mimetype))) return;
+  throw new HttpError(422, {
+    detail: 'Invalid file format.',
+    message: `Received file with mimetype ${mimetype}, only ${OCR_MIMETYPES_SHOWN}, text/plain, text/csv are currently supported`,
+  });
 }
 
 interface UploadOptions {

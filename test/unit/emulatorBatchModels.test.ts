@@ -1,7 +1,7 @@
 /** The emulated model behind each batch endpoint: deterministic answers in each endpoint's response shape. */
 import * as assert from 'node:assert/strict';
 import { createSchemaValidator } from '../emulator/openapiSchemas';
-import { onePagePdf } from '../emulator/seedContent';
+import { pdfDocument, textPage } from '../emulator/seedContent';
 import { call, startTestEmulator, upload, type TestEmulator } from '../emulator/testSupport';
 import { createBatchJob, FAST_BATCH_RATE, waitForBatchJob, type BatchLine, type ResultLine } from '../emulator/batch/testSupport';
 
@@ -78,7 +78,7 @@ describe('emulator: batch endpoints', () => {
   });
 
   it('OCR: pages from the uploaded PDF, a type-less document, OCRResponse shape; bad documents are error lines', async () => {
-    const twoPages = Buffer.from(onePagePdf('BT ET').toString('latin1').replace('/Count 1', '/Count 2').replace('<< /Type /Catalog', '<< /Type /Page >>\n<< /Type /Catalog'), 'latin1');
+    const twoPages = pdfDocument([textPage(['First page']), textPage(['Second page'])]);
     const pdf = (await upload(emulator.url, { filename: 'two.pdf', content: twoPages, purpose: 'ocr' })).json;
     const signed = (await call(emulator.url, `/v1/files/${pdf.id}/url`)).json.url as string;
     const lines = await run('/v1/ocr', 'mistral-ocr-latest', [

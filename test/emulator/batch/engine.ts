@@ -9,7 +9,7 @@ import { promises as fs } from 'node:fs';
 import type { FileStore } from '../store';
 import type { BatchControls } from './controls';
 import type { JobStore } from './jobStore';
-import type { FileLookup } from './modelSupport';
+import { storeFiles, type FileLookup } from './modelSupport';
 import { answerEntry, parseLines, processingOrder, type InputEntry } from './requestLines';
 import { writeResultFiles } from './resultFiles';
 import { isTerminal, MAX_FILE_REQUESTS, type BatchErrorEntry, type BatchStatus, type ResultLine, type StoredJob } from './types';
@@ -37,14 +37,7 @@ export class BatchEngine {
   readonly files: FileLookup;
 
   constructor(private readonly store: FileStore, private readonly jobs: JobStore, private readonly controls: BatchControls) {
-    this.files = {
-      read: async (id) => {
-        const file = store.get(id);
-        if (!file) return undefined;
-        const content = await fs.readFile(store.blobPath(id)).catch(() => undefined);
-        return content && { filename: file.filename, mimetype: file.mimetype, content };
-      },
-    };
+    this.files = storeFiles(store);
     // Jobs left unfinished by the previous run pick up where their saved counters stopped.
     for (const job of jobs.all()) if (!isTerminal(job.status)) this.activate(job);
   }

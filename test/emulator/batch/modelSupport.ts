@@ -1,6 +1,8 @@
 /** Shared pieces of the emulated models: outcomes, error bodies, hashing and a toy tokenizer. */
 import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
 import type { ValidationIssue } from '../errors';
+import type { FileStore } from '../store';
 
 export type Outcome =
   | { ok: true; body: unknown }
@@ -9,6 +11,18 @@ export type Outcome =
 export interface FileLookup {
   /** Metadata and content of a live file in the FileStore, or undefined. */
   read(id: string): Promise<{ filename: string; mimetype: string | null; content: Buffer } | undefined>;
+}
+
+/** A FileLookup over the emulator's store: what the models read a `file_id` from. */
+export function storeFiles(store: FileStore): FileLookup {
+  return {
+    read: async (id) => {
+      const file = store.get(id);
+      if (!file) return undefined;
+      const content = await fs.readFile(store.blobPath(id)).catch(() => undefined);
+      return content && { filename: file.filename, mimetype: file.mimetype, content };
+    },
+  };
 }
 
 export interface ModelContext {

@@ -7,14 +7,22 @@
 import { isUtf8 } from 'node:buffer';
 import { invalidUtf8Column } from './decode';
 import { JsonLocator, locate, scanJson, type PathSegment, type ScanState } from './jsonScan';
-import { checkRecord, effectiveKind, KIND_KEY, recordKind, type RecordKind } from './recordRules';
+import { checkRecord, effectiveKind, kindKey, recordKind, type RecordKind } from './recordRules';
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
 import { severityOf, type RuleCode } from './rules';
 import type { Diagnostic, IntendedPurpose } from './types';
 
+/** Where a record's format key is: mixed-format diagnostics point at it. */
+export interface KindPosition {
+  line: number;
+  column: number;
+  endColumn: number;
+}
+
 export interface KindTally {
   count: number;
-  first: { line: number; column: number; endColumn: number } | null;
+  /** The first records of this kind, as many as the diagnostic budget (the kind may turn out to be a minority one). */
+  positions: KindPosition[];
 }
 
 /** A value that started on `startLine` and has not closed yet (a pretty-printed object, or a truncated line). */
@@ -63,6 +71,10 @@ export interface ChunkOptions {
   carry?: PendingValue | null;
 }
 
+export function emptyKindTally(): KindTally {
+  return { count: 0, positions: [] };
+}
+
 export function emptyChunkResult(): ChunkResult {
   return {
     lines: 0,
@@ -74,7 +86,7 @@ export function emptyChunkResult(): ChunkResult {
     messagesByRole: {},
     recordsWithTools: 0,
     textChars: 0,
-    kinds: { instruct: { count: 0, first: null }, pretrain: { count: 0, first: null }, batch: { count: 0, first: null } },
+    kinds: { instruct: emptyKindTally(), pretrain: emptyKindTally(), classifier: emptyKindTally(), batch: emptyKindTally() },
     batch: { ids: [], lines: [], columns: [], endColumns: [] },
     carry: null,
   };
@@ -263,12 +275,11 @@ export class ChunkValidator implements RecordReporter {
   private tallyKind(kind: RecordKind, record: Record<string, unknown>): void {
     const tally = this.result.kinds[kind];
     tally.count++;
-    if (tally.first !== null) return;
-    const key = kind === 'instruct' && !Object.prototype.hasOwnProperty.call(record, 'messages') ? 'interactions' : KIND_KEY[kind];
-    const found = this.locate([key]) ?? this.locate([]);
+    if (tally.positions.length >= this.options.budget) return;
+    const found = this.locate([kindKey(kind, record)]) ?? this.locate([]);
     const start = found?.keyStart ?? 0;
     const end = found?.keyEnd ?? this.currentText.length;
-    tally.first = { line: this.currentLine, column: start + 1 + this.currentShift, endColumn: end + 1 + this.currentShift };
+    tally.positions.push({ line: this.currentLine, column: start + 1 + this.currentShift, endColumn: end + 1 + this.currentShift });
   }
 
   private addBatchEntry(text: string, lineNo: number, shift: number, id: string | null): void {

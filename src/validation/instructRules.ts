@@ -1,7 +1,14 @@
-/** Fine-tuning instruct records: messages, roles, function calling, vision chunks. */
+/**
+ * Fine-tuning instruct (and classifier chat) records: messages, roles, the order of turns.
+ * Sources: mistral-common's validator (protocol/instruct/validator.py, fine-tuning mode) and
+ * mistral-finetune's data checks and aliases (utils/validate_data.py, finetune/data/), both at
+ * github.com/mistralai; docs.mistral.ai's fine-tuning data format. Choices where they differ: rules.md.
+ */
+import { checkContentValue, isEmptyContent, messageContent } from './contentRules';
 import type { PathSegment } from './jsonScan';
 import { countRole, describeValue, hasKey, isPlainObject, type RecordReporter, type RecordTallies } from './report';
 import { FUNCTION_NAME_PATTERN, TOOL_CALL_ID_PATTERN } from './rules';
+import { checkToolCall, checkTools } from './toolRules';
 
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
@@ -24,8 +31,28 @@ function isSet(value: unknown): boolean {
   return value !== undefined && value !== null;
 }
 
-export function checkInstruct(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): void {
+/** Reports a key given together with its alias (mistral-finetune reads one or the other, never both). */
+function checkAlias(record: Record<string, unknown>, at: PathSegment[], key: string, alias: string, r: RecordReporter): void {
+  if (hasKey(record, key) && hasKey(record, alias)) {
+    r.report('alias-conflict', [...at, alias], 'key', `Both "${key}" and its alias "${alias}" are given; Mistral's tools reject the pair`, `Keep only "${key}"`);
+  }
+}
+
+export interface InstructOptions {
+  /** Classifier chat data ({"messages", "labels"}): the conversation need not end with the assistant. */
+  classifier?: boolean;
+}
+
+export function checkInstruct(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies, options: InstructOptions = {}): void {
   const key = hasKey(record, 'messages') || !hasKey(record, 'interactions') ? 'messages' : 'interactions';
+  checkAlias(record, [], 'messages', 'interactions', r);
+  checkAlias(record, [], 'tools', 'available_tools', r);
+  if (hasKey(record, 'functions')) {
+    r.report('legacy-function-calling', ['functions'], 'key', 'OpenAI\'s legacy "functions" list: Mistral reads "tools"', 'Rename it to "tools" with each entry as {"type": "function", "function": {…}}');
+  }
+  if (isSet(record.system_prompt) && typeof record.system_prompt !== 'string') {
+    r.report('content-type', ['system_prompt'], 'value', `"system_prompt" must be a string, not ${describeValue(record.system_prompt)}`);
+  } else if (typeof record.system_prompt === 'string') tallies.textChars += record.system_prompt.length;
   const messages = record[key];
   if (messages === undefined) {
     r.report('messages-missing', [], 'value', 'The record has no "messages" list', 'An instruct record looks like {"messages": [{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}]}');
@@ -43,18 +70,20 @@ export function checkInstruct(record: Record<string, unknown>, r: RecordReporter
   let conversationMessages = 0;
   let lastConversation: { index: number; role: string } | null = null;
 
-  const closePending = (): void => {
-    if (pending && pending.answered !== pending.calls) {
-      const calls = pending.calls;
-      r.report(
-        'tool-messages-count',
-        [key, pending.index, 'tool_calls'],
-        'key',
-        `The assistant makes ${calls} tool call${calls === 1 ? '' : 's'} but ${pending.answered} tool message${pending.answered === 1 ? '' : 's'} follow${pending.answered === 1 ? 's' : ''}`,
-        'Follow the assistant message with exactly one tool message per call, each with the call\'s id as "tool_call_id"',
-      );
-    }
+  const closePending = (atEnd: boolean): void => {
+    const open = pending;
     pending = null;
+    if (!open || open.answered === open.calls) return;
+    // A conversation may end on the assistant's tool calls (the docs' own example); mistral-common's fine-tuning mode allows it.
+    if (atEnd && open.answered === 0 && open.index === messages.length - 1) return;
+    const calls = open.calls;
+    r.report(
+      'tool-messages-count',
+      [key, open.index, 'tool_calls'],
+      'key',
+      `The assistant makes ${calls} tool call${calls === 1 ? '' : 's'} but ${open.answered} tool message${open.answered === 1 ? '' : 's'} follow${open.answered === 1 ? 's' : ''}`,
+      'Follow the assistant message with exactly one tool message per call, each with the call\'s id as "tool_call_id"',
+    );
   };
 
   for (let i = 0; i < messages.length; i++) {
@@ -78,34 +107,46 @@ export function checkInstruct(record: Record<string, unknown>, r: RecordReporter
     }
     if (typeof role !== 'string' || !ROLES.has(role)) {
       lastConversation = null;
-      r.report('role-invalid', [...at, 'role'], 'value', `${describeValue(role)} is not a role: use "system", "user", "assistant" or "tool"`);
+      if (role === 'function') {
+        r.report('legacy-function-calling', [...at, 'role'], 'value', 'OpenAI\'s legacy role "function": Mistral calls it "tool"', 'Use "role": "tool" with the "tool_call_id" of the call it answers');
+        if (pending) pending.answered++;
+      } else {
+        r.report('role-invalid', [...at, 'role'], 'value', `${describeValue(role)} is not a role: use "system", "user", "assistant" or "tool"`, role === 'developer' ? 'OpenAI\'s "developer" messages are "system" messages for Mistral' : undefined);
+      }
       conversationMessages++;
       if (typeof role === 'string') countRole(tallies, role);
       previousRole = null;
       continue;
     }
     countRole(tallies, role);
-    if (role !== 'tool') closePending();
+    if (role !== 'tool') closePending(false);
     if (previousRole !== null && !ALLOWED_NEXT[previousRole].has(role) && !(role === 'system' && previousRole === 'system')) {
       r.report('role-order', [...at, 'role'], 'value', `A ${role} message cannot follow a ${previousRole} message`, orderHint(role));
     }
     previousRole = role;
+    checkAlias(message, at, 'content', 'text', r);
     if (role === 'system') {
       systemMessages++;
       if (systemMessages > 1) r.report('system-multiple', [...at, 'role'], 'value', 'Only one system message is allowed per conversation', 'Merge the system prompts into one message');
-      checkStringContent(message, at, role, r, tallies);
+      checkRequiredContent(message, at, role, r, tallies);
       continue;
     }
     conversationMessages++;
     lastConversation = { index: i, role };
-    if (role === 'user') checkUserContent(message, at, r, tallies);
-    else if (role === 'assistant') pending = checkAssistant(message, at, i, r, tallies, calledIds, definedTools);
+    if (role === 'user') checkRequiredContent(message, at, role, r, tallies);
+    else if (role === 'assistant') pending = checkAssistant(message, at, i, i === messages.length - 1, r, tallies, calledIds, definedTools);
     else checkToolMessage(message, at, r, tallies, calledIds, pending);
   }
-  closePending();
+  closePending(true);
 
   if (conversationMessages === 0) {
     r.report('messages-empty', [key], 'value', 'The conversation has no messages besides the system prompt', 'Add at least a user message and the assistant\'s reply');
+    return;
+  }
+  if (options.classifier) return;
+  const first = messages[0];
+  if (messages.length === 1 && isPlainObject(first) && first.role === 'assistant') {
+    r.report('lone-assistant-message', [key, 0, 'role'], 'value', 'A conversation of one assistant message has nothing to answer; Mistral rejects it', 'Add the user message the assistant answers before it');
   } else if (lastConversation && lastConversation.role !== 'assistant') {
     r.report(
       'last-message-not-assistant',
@@ -123,132 +164,57 @@ function orderHint(role: string): string | undefined {
   return undefined;
 }
 
-function checkStringContent(message: Record<string, unknown>, at: PathSegment[], role: string, r: RecordReporter, tallies: RecordTallies): void {
-  const content = message.content;
-  if (!isSet(content)) {
-    r.report('content-missing', at, 'value', `The ${role} message has no "content"`);
-  } else if (typeof content !== 'string') {
-    r.report('content-type', [...at, 'content'], 'value', `The ${role} message's "content" must be a string, not ${describeValue(content)}`);
-  } else {
-    tallies.textChars += content.length;
-  }
-}
-
-function checkUserContent(message: Record<string, unknown>, at: PathSegment[], r: RecordReporter, tallies: RecordTallies): void {
-  const content = message.content;
-  if (!Array.isArray(content)) {
-    checkStringContent(message, at, 'user', r, tallies);
-    return;
-  }
-  if (content.length === 0) {
-    r.report('content-chunk-invalid', [...at, 'content'], 'value', 'The list of content chunks is empty', 'Give the text as a string or at least one {"type": "text", "text": "…"} chunk');
-    return;
-  }
-  for (let c = 0; c < content.length; c++) {
-    const chunk: unknown = content[c];
-    const chunkAt = [...at, 'content', c];
-    if (!isPlainObject(chunk)) {
-      r.report('content-chunk-invalid', chunkAt, 'value', `A content chunk must be an object, not ${describeValue(chunk)}`);
-      continue;
-    }
-    if (chunk.type === 'text') {
-      if (typeof chunk.text === 'string') tallies.textChars += chunk.text.length;
-      else r.report('content-chunk-invalid', hasKey(chunk, 'text') ? [...chunkAt, 'text'] : chunkAt, 'value', 'A text chunk needs "text" as a string');
-    } else if (chunk.type === 'image_url') {
-      const image = chunk.image_url;
-      const valid = typeof image === 'string' || (isPlainObject(image) && typeof image.url === 'string');
-      if (!valid) {
-        r.report('content-chunk-invalid', hasKey(chunk, 'image_url') ? [...chunkAt, 'image_url'] : chunkAt, 'value', 'An image_url chunk needs "image_url" as a URL string or {"url": "…"}', 'Use an https URL or a data:image/…;base64 URL');
-      }
-    } else {
-      r.report(
-        'content-chunk-invalid',
-        hasKey(chunk, 'type') ? [...chunkAt, 'type'] : chunkAt,
-        'value',
-        hasKey(chunk, 'type') ? `Unknown chunk type ${describeValue(chunk.type)}: use "text" or "image_url"` : 'The content chunk has no "type" ("text" or "image_url")',
-      );
-    }
-  }
+/** System, user and tool messages need content (or its alias `text`). */
+function checkRequiredContent(message: Record<string, unknown>, at: PathSegment[], role: string, r: RecordReporter, tallies: RecordTallies): void {
+  const content = messageContent(message);
+  if (!isSet(content.value)) r.report('content-missing', at, 'value', `The ${role} message has no "content"`);
+  else checkContentValue(content.value, [...at, content.key], role, r, tallies);
 }
 
 function checkAssistant(
   message: Record<string, unknown>,
   at: PathSegment[],
   index: number,
+  isLast: boolean,
   r: RecordReporter,
   tallies: RecordTallies,
   calledIds: Set<string>,
   definedTools: Set<string> | null,
 ): PendingCalls | null {
-  const content = message.content;
+  const content = messageContent(message);
   const toolCalls = message.tool_calls;
   // An empty list is how many exporters write "no tool calls".
   const hasCalls = isSet(toolCalls) && !(Array.isArray(toolCalls) && toolCalls.length === 0);
-  if (hasKey(message, 'weight') && message.weight !== 0 && message.weight !== 1) {
+  const legacyCall = isSet(message.function_call);
+  if (hasKey(message, 'weight') && message.weight !== 0 && message.weight !== 1 && message.weight !== null) {
     r.report('weight-invalid', [...at, 'weight'], 'value', `"weight" must be 0 or 1, not ${describeValue(message.weight)}`, 'Use 0 to exclude this reply from training, 1 (the default) to include it');
   }
-  if (isSet(content) && hasCalls) {
-    r.report('assistant-content-and-tool-calls', [...at, 'tool_calls'], 'key', 'An assistant message has either "content" or "tool_calls", not both', 'Split it into a message with the tool calls and, after the tool results, one with the text');
-  } else if (!isSet(content) && !hasCalls) {
-    r.report('assistant-missing-content', at, 'value', 'The assistant message has neither "content" nor "tool_calls"');
+  if (legacyCall) {
+    r.report('legacy-function-calling', [...at, 'function_call'], 'key', 'OpenAI\'s legacy "function_call": Mistral reads "tool_calls"', 'Use "tool_calls": [{"id": "<9 letters or digits>", "type": "function", "function": {…}}]');
   }
-  if (isSet(content)) {
-    if (typeof content === 'string') tallies.textChars += content.length;
-    else r.report('content-type', [...at, 'content'], 'value', `The assistant message's "content" must be a string, not ${describeValue(content)}`);
+  const empty = isEmptyContent(content.value);
+  if (hasCalls && !empty) {
+    r.report('assistant-content-and-tool-calls', [...at, 'tool_calls'], 'key', 'An assistant message has either "content" or "tool_calls", not both', 'Split it into a message with the text and one with the tool calls');
+  } else if (hasCalls && isSet(content.value)) {
+    r.report('tool-calls-empty-content', [...at, content.key], 'key', `An empty "${content.key}" beside "tool_calls"; Mistral's examples and reformat_data.py leave the key out`, 'Remove the empty content');
+  } else if (!hasCalls && empty && !legacyCall) {
+    if (isSet(content.value)) r.report('assistant-missing-content', [...at, content.key], 'value', 'The assistant message\'s content is empty; Mistral rejects empty replies', 'Write the reply, or drop the message');
+    else r.report('assistant-missing-content', at, 'value', 'The assistant message has neither "content" nor "tool_calls"');
   }
+  if (!empty) checkContentValue(content.value, [...at, content.key], 'assistant', r, tallies);
   if (!hasCalls) return null;
   if (!Array.isArray(toolCalls)) {
     r.report('tool-calls-not-array', [...at, 'tool_calls'], 'value', `"tool_calls" must be a list, not ${describeValue(toolCalls)}`);
     return null;
   }
   for (let c = 0; c < toolCalls.length; c++) {
-    checkToolCall(toolCalls[c], [...at, 'tool_calls', c], r, tallies, calledIds, definedTools);
+    checkToolCall(toolCalls[c], [...at, 'tool_calls', c], { r, tallies, calledIds, definedTools, onLastMessage: isLast });
   }
   return { index, calls: toolCalls.length, answered: 0 };
 }
 
-function checkToolCall(call: unknown, at: PathSegment[], r: RecordReporter, tallies: RecordTallies, calledIds: Set<string>, definedTools: Set<string> | null): void {
-  if (!isPlainObject(call)) {
-    r.report('tool-call-invalid', at, 'value', `A tool call must be an object {"id", "type": "function", "function": {"name", "arguments"}}, not ${describeValue(call)}`);
-    return;
-  }
-  const id = call.id;
-  if (typeof id === 'string' && TOOL_CALL_ID_PATTERN.test(id)) calledIds.add(id);
-  else if (!hasKey(call, 'id')) r.report('tool-call-id-invalid', at, 'value', 'The tool call has no "id"', 'Give each call a 9-character alphanumeric id, e.g. "D681PevKs"');
-  else r.report('tool-call-id-invalid', [...at, 'id'], 'value', `Tool call id ${describeValue(id)} must be exactly 9 letters or digits`, 'e.g. "D681PevKs"');
-  if (hasKey(call, 'type') && call.type !== 'function') {
-    r.report('tool-call-invalid', [...at, 'type'], 'value', `Tool call "type" must be "function", not ${describeValue(call.type)}`);
-  }
-  const fn = call.function;
-  if (!isPlainObject(fn)) {
-    r.report('tool-call-invalid', hasKey(call, 'function') ? [...at, 'function'] : at, 'value', 'The tool call needs "function": {"name": "…", "arguments": "…"}');
-    return;
-  }
-  const name = fn.name;
-  if (typeof name !== 'string' || !FUNCTION_NAME_PATTERN.test(name)) {
-    r.report('tool-call-name-invalid', hasKey(fn, 'name') ? [...at, 'function', 'name'] : [...at, 'function'], 'value', `Function name ${hasKey(fn, 'name') ? describeValue(name) : '(missing)'} must be 1-64 letters, digits, _ or -`);
-  } else if (definedTools === null) {
-    r.report('tool-undefined', [...at, 'function', 'name'], 'value', `The record calls "${name}" but has no "tools" list`, 'Add a "tools" list that defines every function the assistant calls');
-  } else if (!definedTools.has(name)) {
-    r.report('tool-undefined', [...at, 'function', 'name'], 'value', `"${name}" is not defined in the record's "tools"`);
-  }
-  const args = fn.arguments;
-  if (typeof args === 'string') {
-    tallies.textChars += args.length;
-    try {
-      JSON.parse(args);
-    } catch {
-      r.report('tool-call-arguments-invalid-json', [...at, 'function', 'arguments'], 'value', '"arguments" is not valid JSON', 'It must be the JSON encoding of the arguments object, e.g. "{\\"city\\": \\"Paris\\"}"');
-    }
-  } else if (!hasKey(fn, 'arguments')) {
-    r.report('tool-call-invalid', [...at, 'function'], 'value', 'The function call has no "arguments"', 'Use "arguments": "{}" for a call without arguments');
-  } else {
-    r.report('tool-call-arguments-not-string', [...at, 'function', 'arguments'], 'value', `"arguments" must be a JSON-encoded string, not ${describeValue(args)}`, 'Encode it: json.dumps(arguments) in Python, JSON.stringify(arguments) in JavaScript');
-  }
-}
-
 function checkToolMessage(message: Record<string, unknown>, at: PathSegment[], r: RecordReporter, tallies: RecordTallies, calledIds: Set<string>, pending: PendingCalls | null): void {
-  checkStringContent(message, at, 'tool', r, tallies);
+  checkRequiredContent(message, at, 'tool', r, tallies);
   if (pending) pending.answered++;
   const id = message.tool_call_id;
   if (!hasKey(message, 'tool_call_id') || id === null) {
@@ -258,47 +224,8 @@ function checkToolMessage(message: Record<string, unknown>, at: PathSegment[], r
   } else if (!calledIds.has(id)) {
     r.report('tool-message-call-id-unknown', [...at, 'tool_call_id'], 'value', `No earlier tool call has the id "${id}"`, 'A tool message answers a call made by an earlier assistant message');
   }
-}
-
-/** Checks the "tools" list; returns the defined function names, or null when the record has no list. */
-function checkTools(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): Set<string> | null {
-  const tools = record.tools;
-  if (!isSet(tools)) return null;
-  if (!Array.isArray(tools)) {
-    r.report('tools-not-array', ['tools'], 'value', `"tools" must be a list, not ${describeValue(tools)}`);
-    return new Set();
+  const name = message.name;
+  if (isSet(name) && (typeof name !== 'string' || !FUNCTION_NAME_PATTERN.test(name))) {
+    r.report('tool-message-name-invalid', [...at, 'name'], 'value', `Tool message name ${describeValue(name)} must be 1-64 letters, digits, _ or - (the function's name)`);
   }
-  if (tools.length > 0) tallies.recordsWithTools++;
-  const names = new Set<string>();
-  for (let t = 0; t < tools.length; t++) {
-    const tool: unknown = tools[t];
-    const at: PathSegment[] = ['tools', t];
-    if (!isPlainObject(tool)) {
-      r.report('tool-definition-invalid', at, 'value', `A tool must be {"type": "function", "function": {…}}, not ${describeValue(tool)}`);
-      continue;
-    }
-    if (hasKey(tool, 'type') && tool.type !== 'function') {
-      r.report('tool-definition-invalid', [...at, 'type'], 'value', `Tool "type" must be "function", not ${describeValue(tool.type)}`);
-    }
-    const fn = tool.function;
-    if (!isPlainObject(fn)) {
-      r.report('tool-definition-invalid', hasKey(tool, 'function') ? [...at, 'function'] : at, 'value', 'The tool needs "function": {"name", "description", "parameters"}');
-      continue;
-    }
-    if (typeof fn.name === 'string' && FUNCTION_NAME_PATTERN.test(fn.name)) names.add(fn.name);
-    else r.report('tool-definition-invalid', hasKey(fn, 'name') ? [...at, 'function', 'name'] : [...at, 'function'], 'value', `Tool name ${hasKey(fn, 'name') ? describeValue(fn.name) : '(missing)'} must be 1-64 letters, digits, _ or -`);
-    if (hasKey(fn, 'description') && typeof fn.description !== 'string') {
-      r.report('tool-definition-invalid', [...at, 'function', 'description'], 'value', `"description" must be a string, not ${describeValue(fn.description)}`);
-    }
-    if (!isPlainObject(fn.parameters)) {
-      r.report(
-        'tool-definition-invalid',
-        hasKey(fn, 'parameters') ? [...at, 'function', 'parameters'] : [...at, 'function'],
-        'value',
-        hasKey(fn, 'parameters') ? `"parameters" must be a JSON Schema object, not ${describeValue(fn.parameters)}` : 'The tool has no "parameters" (a JSON Schema object)',
-        'e.g. {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}',
-      );
-    }
-  }
-  return names;
 }

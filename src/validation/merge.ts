@@ -5,7 +5,7 @@
  */
 import { MAX_FILE_BYTES } from '../api/files/types';
 import { formatMegabytes } from '../util/format';
-import type { ChunkResult, KindTally } from './chunk';
+import { emptyKindTally, type ChunkResult, type KindTally } from './chunk';
 import { KIND_KEY, missingKeyDiagnostic, RECORD_KINDS, type RecordKind } from './recordRules';
 import { MAX_BATCH_REQUESTS, severityOf, TOKEN_ESTIMATE_METHOD, type RuleCode } from './rules';
 import type { Diagnostic, IntendedPurpose, JsonlFormat, ValidationResult } from './types';
@@ -37,9 +37,10 @@ export class ResultMerger {
   private textChars = 0;
   private readonly messagesByRole: Record<string, number> = {};
   private readonly kinds: Record<RecordKind, KindTally> = {
-    instruct: { count: 0, first: null },
-    pretrain: { count: 0, first: null },
-    batch: { count: 0, first: null },
+    instruct: emptyKindTally(),
+    pretrain: emptyKindTally(),
+    classifier: emptyKindTally(),
+    batch: emptyKindTally(),
   };
   /** Order in which kinds first appeared, to break ties when detecting the format. */
   private readonly kindOrder: RecordKind[] = [];
@@ -89,7 +90,10 @@ export class ResultMerger {
       const into = this.kinds[kind];
       if (into.count === 0) this.kindOrder.push(kind);
       into.count += from.count;
-      if (!into.first && from.first) into.first = { ...from.first, line: from.first.line + lineShift };
+      for (const position of from.positions) {
+        if (into.positions.length >= this.maxDiagnostics) break;
+        into.positions.push({ ...position, line: position.line + lineShift });
+      }
     }
   }
 
@@ -143,13 +147,16 @@ export class ResultMerger {
         diagnostic.message = missing.message;
       }
     }
+    // Every record of a minority format is reported at its own line, as validate_data.py does.
     for (const kind of RECORD_KINDS) {
       const tally = this.kinds[kind];
-      if (kind === format || tally.count === 0 || !tally.first) continue;
+      if (kind === format || tally.count === 0) continue;
+      this.errors += tally.count;
       const counted = `${tally.count} ${kind} record${tally.count === 1 ? '' : 's'}`;
-      addFileLevel(
-        makeDiagnostic('mixed-formats', tally.first.line, tally.first.column, tally.first.endColumn, `This file mixes formats: ${counted} (the first here, "${KIND_KEY[kind]}") in ${format === 'instruct' ? 'an' : 'a'} ${format} file of ${this.kinds[format as RecordKind]?.count ?? 0} records`, 'Keep one format per file: instruct conversations, pretrain texts or batch requests'),
-      );
+      const message = `A ${kind} record ("${KIND_KEY[kind]}") in ${format === 'instruct' ? 'an' : 'a'} ${format} file: ${counted} among ${this.records} records`;
+      for (const at of tally.positions) {
+        this.stored.push(makeDiagnostic('mixed-formats', at.line, at.column, at.endColumn, message, 'Keep one format per file: instruct conversations, pretrain texts, classifier data or batch requests'));
+      }
     }
     if (facts.bom) addFileLevel(makeDiagnostic('bom', 1, 1, 2, 'The file starts with a byte order mark (BOM)', 'Save the file as UTF-8 without BOM'));
     if (this.nonBlankLines === 0) addFileLevel(makeDiagnostic('file-empty', 1, 1, 1, 'The file is empty', 'Add at least one record, one JSON object per line'));

@@ -3,16 +3,28 @@ import { checkInstruct } from './instructRules';
 import { describeValue, hasKey, isPlainObject, countRole, type RecordReporter, type RecordTallies } from './report';
 import type { IntendedPurpose, JsonlFormat } from './types';
 
-export type RecordKind = 'instruct' | 'pretrain' | 'batch';
-export const RECORD_KINDS: readonly RecordKind[] = ['instruct', 'pretrain', 'batch'];
+export type RecordKind = 'instruct' | 'pretrain' | 'classifier' | 'batch';
+export const RECORD_KINDS: readonly RecordKind[] = ['instruct', 'pretrain', 'classifier', 'batch'];
 
 /** The key that identifies each kind; mixed-format diagnostics point at it. */
-export const KIND_KEY: Record<RecordKind, string> = { instruct: 'messages', pretrain: 'text', batch: 'custom_id' };
+export const KIND_KEY: Record<RecordKind, string> = { instruct: 'messages', pretrain: 'text', classifier: 'labels', batch: 'custom_id' };
 
-/** The format a record's keys announce, or null when it announces none. */
+/** The key a record of this kind actually uses (an alias when the main key is absent). */
+export function kindKey(kind: RecordKind, record: Record<string, unknown>): string {
+  if (kind === 'instruct' && !hasKey(record, 'messages') && hasKey(record, 'interactions')) return 'interactions';
+  if (kind === 'pretrain' && !hasKey(record, 'text') && hasKey(record, 'content')) return 'content';
+  return KIND_KEY[kind];
+}
+
+/**
+ * The format a record's keys announce, or null when it announces none. `labels` marks Classifier
+ * Factory data ({"text"|"messages", "labels"}); pretrain's `content` and instruct's `interactions`
+ * are mistral-finetune's aliases.
+ */
 export function recordKind(record: Record<string, unknown>): RecordKind | null {
+  if (hasKey(record, 'labels')) return 'classifier';
   if (hasKey(record, 'messages') || hasKey(record, 'interactions')) return 'instruct';
-  if (hasKey(record, 'text')) return 'pretrain';
+  if (hasKey(record, 'text') || (hasKey(record, 'content') && !hasKey(record, 'role'))) return 'pretrain';
   if (hasKey(record, 'custom_id') || hasKey(record, 'body')) return 'batch';
   return null;
 }
@@ -24,12 +36,13 @@ export function effectiveKind(kind: RecordKind | null, purpose: IntendedPurpose 
   return kind;
 }
 
-export const UNRECOGNIZED_MESSAGE = 'The record is not a fine-tuning conversation {"messages": […]}, a pretrain text {"text": "…"} or a batch request {"custom_id": "…", "body": {…}}';
+export const UNRECOGNIZED_MESSAGE = 'The record is not a fine-tuning conversation {"messages": […]}, a pretrain text {"text": "…"}, classifier data {"text": "…", "labels": {…}} or a batch request {"custom_id": "…", "body": {…}}';
 
 /** What an unrecognized record is missing once the file's format is known. */
 export function missingKeyDiagnostic(format: JsonlFormat): { code: 'messages-missing' | 'text-missing' | 'body-missing'; message: string } | null {
   if (format === 'instruct') return { code: 'messages-missing', message: 'The record has no "messages" list' };
   if (format === 'pretrain') return { code: 'text-missing', message: 'The record has no "text" string' };
+  if (format === 'classifier') return { code: 'text-missing', message: 'The classifier record has no "text" string or "messages" list' };
   if (format === 'batch') return { code: 'body-missing', message: 'The batch request has no "body" object' };
   return null;
 }
@@ -43,6 +56,7 @@ export function checkRecord(record: Record<string, unknown>, kind: RecordKind | 
   const outcome: RecordOutcome = { customId: null };
   if (kind === 'instruct') checkInstruct(record, r, tallies);
   else if (kind === 'pretrain') checkPretrain(record, r, tallies);
+  else if (kind === 'classifier') checkClassifier(record, r, tallies);
   else if (kind === 'batch') outcome.customId = checkBatch(record, r, tallies);
   else {
     const looksBatch = hasKey(record, 'custom_id') || hasKey(record, 'body');
@@ -52,9 +66,35 @@ export function checkRecord(record: Record<string, unknown>, kind: RecordKind | 
 }
 
 function checkPretrain(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): void {
-  const text = record.text;
+  if (hasKey(record, 'text') && hasKey(record, 'content')) {
+    r.report('alias-conflict', ['content'], 'key', 'Both "text" and its alias "content" are given; mistral-finetune rejects the pair', 'Keep only "text"');
+  }
+  const key = kindKey('pretrain', record);
+  const text = record[key];
   if (typeof text === 'string') tallies.textChars += text.length;
-  else r.report('text-not-string', ['text'], 'value', `"text" must be a string, not ${describeValue(text)}`);
+  else r.report('text-not-string', [key], 'value', `"${key}" must be a string, not ${describeValue(text)}`);
+}
+
+/** Classifier Factory data (docs.mistral.ai, classifier fine-tuning): a text or a conversation, and its labels. */
+function checkClassifier(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): void {
+  const labels = record.labels;
+  if (!isPlainObject(labels)) {
+    r.report('labels-invalid', ['labels'], 'value', `"labels" must be an object of label names to values, not ${describeValue(labels)}`, 'e.g. "labels": {"sentiment": "positive"}');
+  } else {
+    for (const [name, value] of Object.entries(labels)) {
+      const ok = typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+      if (!ok) r.report('labels-invalid', ['labels', name], 'value', `Label "${name}" must be a string, a number or a list of strings, not ${describeValue(value)}`);
+    }
+  }
+  if (hasKey(record, 'messages') || hasKey(record, 'interactions')) {
+    checkInstruct(record, r, tallies, { classifier: true });
+  } else if (!hasKey(record, 'text')) {
+    r.report('text-missing', [], 'value', 'The classifier record has no "text" string or "messages" list', 'A classifier record is {"text": "…", "labels": {…}} or {"messages": […], "labels": {…}}');
+  } else if (typeof record.text === 'string') {
+    tallies.textChars += record.text.length;
+  } else {
+    r.report('text-not-string', ['text'], 'value', `"text" must be a string, not ${describeValue(record.text)}`);
+  }
 }
 
 function checkBatch(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): string | null {

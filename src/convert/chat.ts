@@ -167,6 +167,11 @@ function userContent(content: unknown, line: number, report: ReportBuilder): unk
       if (allowed.has(key)) clean[key] = value;
       else report.change('key-removed', line, `content[].${key}`);
     }
+    if (isObject(clean.image_url)) {
+      const { url, detail, ...rest } = clean.image_url;
+      for (const key of Object.keys(rest)) report.change('key-removed', line, `content[].image_url.${key}`);
+      clean.image_url = detail === undefined ? { url } : { url, detail };
+    }
     return clean;
   });
 }
@@ -217,7 +222,6 @@ function toolResult(raw: Json, ids: ToolCallIds, pending: PendingCall[], line: n
     id = pending[index].id;
     if (raw.role !== 'function') report.change('tool-result-linked', line);
   }
-  const name = typeof raw.name === 'string' ? raw.name : index >= 0 ? pending[index].name : undefined;
   if (index >= 0) pending.splice(index, 1);
   if (raw.tool_call_id !== undefined && raw.tool_call_id !== id) report.change('tool-call-id-remapped', line);
   let content: string;
@@ -228,7 +232,8 @@ function toolResult(raw: Json, ids: ToolCallIds, pending: PendingCall[], line: n
     report.change('content-serialized', line);
   }
   const out: Json = { role: 'tool', content, tool_call_id: id };
-  if (name !== undefined && FUNCTION_NAME.test(name)) out.name = name;
-  else if (typeof raw.name === 'string') report.change('name-removed', line);
+  // A name is kept only where the source had one: a record already in Mistral's format comes out unchanged.
+  if (typeof raw.name === 'string' && FUNCTION_NAME.test(raw.name)) out.name = raw.name;
+  else if (raw.name !== undefined) report.change('name-removed', line);
   return out;
 }

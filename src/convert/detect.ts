@@ -32,22 +32,26 @@ const KIND_FORMAT: Partial<Record<RecordKind, DetectedFormat>> = {
 export async function detectSource(path: string): Promise<Detection> {
   const handle = await open(path, 'r');
   let text: string;
+  let whole: boolean;
   try {
     const buffer = Buffer.alloc(SAMPLE_BYTES);
     const { bytesRead } = await handle.read(buffer, 0, SAMPLE_BYTES, 0);
+    whole = bytesRead < SAMPLE_BYTES;
     text = buffer.subarray(0, bytesRead).toString('utf8').replace(/^\uFEFF/, '');
   } finally {
     await handle.close();
   }
-  return detectSample(path, text);
+  return detectSample(path, text, whole);
 }
 
-/** `text` is the start of the file (possibly cut mid-line). */
-export function detectSample(path: string, text: string): Detection {
+/** `text` is the start of the file; unless `whole`, its last line may be cut. */
+export function detectSample(path: string, text: string, whole: boolean): Detection {
   const lines = text.split('\n');
-  const complete = text.length < SAMPLE_BYTES ? lines : lines.slice(0, -1);
+  const complete = whole ? lines : lines.slice(0, -1);
   const firstLine = (complete.find((line) => line.trim() !== '') ?? '').replace(/\r$/, '');
   if (/\.(csv|tsv|tab)$/i.test(path)) return { format: 'csv', sampled: 0, kinds: {}, delimiter: /\.csv$/i.test(path) ? ',' : '\t' };
+  // JSON Lines records are objects: a file that opens with "[" is one JSON array (how many datasets ship).
+  if (/^\s*\[/.test(text)) return { format: 'json-array', sampled: 0, kinds: {} };
   const kinds: Partial<Record<RecordKind, number>> = {};
   let sampled = 0;
   let notJson = 0;
@@ -66,7 +70,6 @@ export function detectSample(path: string, text: string): Detection {
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   if (sampled === 0) {
-    if (/^\s*\[/.test(text)) return { format: 'json-array', sampled: 0, kinds };
     if (notJson > 0 && /[,\t;]/.test(firstLine)) {
       const count = (ch: string): number => firstLine.split(ch).length - 1;
       const delimiter = count('\t') > count(',') ? '\t' : count(';') > count(',') ? ';' : ',';

@@ -9,12 +9,18 @@ const LITERAL = String.raw`('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|\`(?:[^\`\\$
 const CALL = new RegExp(String.raw`l10n\.t\(\s*` + LITERAL, 'g');
 const ANY_CALL = /l10n\.t\(/g;
 
-/** The messages of every l10n.t call under src/extension, and the places whose message is not a plain literal. */
-export function extractMessages(sourceRoot = path.join(root, 'src', 'extension')) {
+/** Where l10n.t calls live: the extension, and the purposes table and checks it shares with the CLI. */
+const SOURCE_ROOTS = [path.join(root, 'src', 'extension'), path.join(root, 'src', 'purposes')];
+
+/** The messages of every l10n.t call under the source roots, and the places whose message is not a plain literal. */
+export function extractMessages(sourceRoots = SOURCE_ROOTS) {
   const messages = new Set();
   const notLiteral = [];
-  for (const relative of fs.readdirSync(sourceRoot, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).sort()) {
-    const text = fs.readFileSync(path.join(sourceRoot, relative), 'utf8');
+  const files = sourceRoots.flatMap((sourceRoot) => fs.readdirSync(sourceRoot, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts')).sort().map((f) => [sourceRoot, f]));
+  for (const [sourceRoot, file] of files) {
+    const relative = path.relative(root, path.join(sourceRoot, file));
+    const text = fs.readFileSync(path.join(sourceRoot, file), 'utf8');
     const literalAt = new Set();
     for (const match of text.matchAll(CALL)) {
       literalAt.add(match.index);

@@ -6,6 +6,8 @@ import type { ClientConfig } from './core/config';
 import { BatchClient } from './batch/batchClient';
 import type { BatchApi } from './batch/batchApi';
 import { ApiConnection, type ClientInternals } from './core/connection';
+import type { DocumentsApi } from './documents/documentsApi';
+import { DocumentsClient } from './documents/documentsClient';
 import type { FilesApi } from './files/filesApi';
 import { FilesClient } from './files/filesClient';
 
@@ -13,10 +15,11 @@ import { FilesClient } from './files/filesClient';
 export interface MistralApi {
   readonly files: FilesApi;
   readonly batch: BatchApi;
+  readonly documents: DocumentsApi;
 }
 
 /** The namespaces of MistralApi, for wrappers that forward every call (the extension's reconfigurable client). */
-export const MISTRAL_SERVICES = ['files', 'batch'] as const satisfies ReadonlyArray<keyof MistralApi>;
+export const MISTRAL_SERVICES = ['files', 'batch', 'documents'] as const satisfies ReadonlyArray<keyof MistralApi>;
 
 /** A MistralApi that owns sockets and must be disposed. */
 export interface DisposableMistralApi extends MistralApi {
@@ -26,6 +29,7 @@ export interface DisposableMistralApi extends MistralApi {
 export class MistralClient implements DisposableMistralApi {
   readonly files: FilesClient;
   readonly batch: BatchClient;
+  readonly documents: DocumentsClient;
   private readonly connection: ApiConnection;
 
   /** Throws MistralApiError (kind 'invalid-request') for a base URL or proxy that cannot be used. */
@@ -33,6 +37,7 @@ export class MistralClient implements DisposableMistralApi {
     this.connection = new ApiConnection(config, internals);
     this.files = new FilesClient(this.connection);
     this.batch = new BatchClient(this.connection);
+    this.documents = new DocumentsClient(this.connection);
   }
 
   /** Closes pooled connections; requests still running are cut after a short grace period. */

@@ -1,5 +1,5 @@
 /**
- * `mistral-files` (dist/cli.js): the Files and Batch APIs from a terminal, over the same client as the extension.
+ * `mistral-files` (dist/cli.js): the Files and Batch APIs, OCR and transcription from a terminal, over the same client as the extension.
  * Exit codes: 0 done, 1 the service or the network failed, 2 bad usage or local input, 130 cancelled (Ctrl-C).
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -12,12 +12,12 @@ import { errorCode } from '../api/core/errorMapping';
 import { removeLiveTempFilesSync } from '../api/files/download';
 import { terminalSafe } from './terminalSafe';
 import { BATCH_COMMANDS, BATCH_USAGE } from './batch';
+import { checkedUploadCommand, DOCUMENT_COMMANDS, DOCUMENT_USAGE } from './documents';
 import {
   deleteCommand,
   downloadCommand,
   getCommand,
   listCommand,
-  uploadCommand,
   urlCommand,
   UsageError,
   type CommandContext,
@@ -30,7 +30,8 @@ Commands:
   list [--purpose P] [--search TEXT] [--sample-type T]... [--source S]... [--page N] [--page-size N]
   get ID                       Show one file's details
   upload FILE [--purpose P] [--visibility workspace|user] [--expiry N] [--name REMOTE_NAME]
-                               Stream FILE to Mistral (purpose defaults to fine-tune; limit 512 MB)
+                               Stream FILE to Mistral (purpose defaults to fine-tune; limit 512 MB); a type the
+                               purpose does not take (or an OCR file over 50 MB / 1,000 pages) is refused first
   download ID [--out PATH] [--force]
                                Save the content (default: the remote name in this folder, never overwritten
                                without --force); an interrupted download leaves no partial file
@@ -42,7 +43,7 @@ Commands:
                                Convert other data formats to Mistral JSONL (function calling kept), with a report
   split FILE [--validation SIZE|PERCENT|none] [--seed N] [--max-size SIZE]
                                Train/validation split (default min(1 MB, 5%)) and shards under the upload limit
-${BATCH_USAGE}
+${DOCUMENT_USAGE}${BATCH_USAGE}
 Options for every command:
   --json                       Machine-readable output on stdout
   --base-url URL               API base URL (default $MISTRAL_BASE_URL or ${DEFAULT_BASE_URL}); a path prefix is kept
@@ -84,11 +85,12 @@ const COMMANDS: Record<string, { options: ParseArgsConfig['options']; run: Runne
   get: { options: {}, run: getCommand },
   upload: {
     options: { purpose: { type: 'string' }, visibility: { type: 'string' }, expiry: { type: 'string' }, name: { type: 'string' } },
-    run: uploadCommand,
+    run: checkedUploadCommand,
   },
   download: { options: { out: { type: 'string', short: 'o' }, force: { type: 'boolean' } }, run: downloadCommand },
   delete: { options: {}, run: deleteCommand },
   url: { options: { expiry: { type: 'string' } }, run: urlCommand },
+  ...DOCUMENT_COMMANDS,
 };
 
 export interface CliIo {

@@ -1,14 +1,26 @@
 /**
- * Everything the extension knows per file purpose, in one table: its label and texts, icon, the file extensions and
- * MIME types it takes, and how its files are validated. A new purpose is one entry here. The module imports no
- * `vscode` at run time (pure code such as purpose detection reads it in unit tests); texts are localised through the
- * `l10n` object the caller passes (vscode.l10n).
+ * Everything the project knows per file purpose, in one table: its label and texts, icon, the file extensions and
+ * MIME types it takes, its limits, and how its files are validated. A new purpose is one entry here. Pure code (no
+ * `vscode` at run time): the extension, the CLI and the upload checks (uploadCheck.ts) read it; texts are localised
+ * through the `l10n` object the caller passes (vscode.l10n in the extension, `plainL10n` in the CLI).
  */
 import type * as vscode from 'vscode';
-import type { FilePurpose } from '../../api/files/types';
-import type { IntendedPurpose } from '../../validation/types';
+import type { FilePurpose } from '../api/files/types';
+import type { IntendedPurpose } from '../validation/types';
 
-type L10n = Pick<typeof vscode.l10n, 't'>;
+export type L10n = Pick<typeof vscode.l10n, 't'>;
+
+/** English texts with `{0}` placeholders filled: what the CLI shows, where no translation bundle is loaded. */
+export const plainL10n: L10n = {
+  t: ((message: string | { message: string; args?: unknown[] }, ...args: unknown[]): string => {
+    const text = typeof message === 'string' ? message : message.message;
+    const values = typeof message === 'string' ? (args.length === 1 && typeof args[0] === 'object' && args[0] !== null ? args[0] : args) : (message.args ?? []);
+    return text.replace(/\{(\w+)\}/g, (whole, key: string) => {
+      const value = (values as Record<string, unknown>)[key];
+      return value === undefined ? whole : String(value);
+    });
+  }) as L10n['t'],
+};
 
 export interface PurposeInfo {
   label(l10n: L10n): string;
@@ -24,6 +36,15 @@ export interface PurposeInfo {
   extensions: readonly string[];
   /** MIME types (a trailing `/*` matches a family) Mistral accepts for this purpose. */
   mimeTypes: readonly string[];
+  /**
+   * Extensions Mistral's docs name for this purpose although its upload check has been seen to refuse such files:
+   * uploaded after a warning rather than refused.
+   */
+  uncertainExtensions?: readonly string[];
+  /** The largest file this purpose takes, when below the Files API's 512 MB. */
+  maxBytes?: number;
+  /** The most pages a document for this purpose may have. */
+  maxPages?: number;
   /** JSONL purposes are checked by the validator before upload; the others are sent as they are. */
   validatedAs?: IntendedPurpose;
 }
@@ -63,6 +84,11 @@ export const PURPOSES = {
       'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
       'application/vnd.openxmlformats-officedocument.presentationml.presentation',
     ],
+    // The OCR FAQ lists these too; the upload check's own allow-list does not ([D-ocr] vs client-python#217).
+    uncertainExtensions: ['doc', 'ppt', 'txt', 'csv', 'md', 'epub', 'xml', 'rtf', 'odt', 'html', 'htm', 'ipynb', 'tex', 'bib', 'fb2', 'opml'],
+    // "Uploaded document files must be 50 MB or less and contain 1,000 pages or fewer."
+    maxBytes: 50 * 1024 * 1024,
+    maxPages: 1000,
   },
   audio: {
     label: (l10n) => l10n.t('Audio'),

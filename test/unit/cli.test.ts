@@ -227,7 +227,7 @@ describe('CLI (dist/cli.js)', function () {
       const name = `f${megabytes}.bin`;
       fs.writeFileSync(path.join(h.workDir, name), '');
       fs.truncateSync(path.join(h.workDir, name), megabytes * MB);
-      const up = await runCli(['upload', name, '--purpose', 'ocr', '--json'], { env, cwd: h.workDir, nodeArgs: ['-r', preload] });
+      const up = await runCli(['upload', name, '--purpose', 'batch', '--json'], { env, cwd: h.workDir, nodeArgs: ['-r', preload] });
       const id = (JSON.parse(up.stdout) as { id: string }).id;
       const down = await runCli(['download', id, '--out', `${name}.copy`], { env, cwd: h.workDir, nodeArgs: ['-r', preload] });
       assert.equal(fs.statSync(path.join(h.workDir, `${name}.copy`)).size, megabytes * MB);

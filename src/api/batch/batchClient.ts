@@ -1,7 +1,8 @@
 /** The Batch API over the shared connection: the same retries, error messages, abort and key handling as Files. */
 import type { ApiConnection } from '../core/connection';
 import { invalidRequest } from '../core/errorMapping';
-import type { BodySource, RequestSpec } from '../core/transport';
+import { jsonBody } from '../core/bodies';
+import type { RequestSpec } from '../core/transport';
 import type { CallOptions } from '../files/types';
 import type { BatchApi } from './batchApi';
 import { parseBatchJob, parseBatchJobList, parseDeletedBatchJob } from './parse';
@@ -110,22 +111,6 @@ function checkCreateRequest(request: CreateBatchJobRequest, operation: string): 
       throw invalidRequest(`Metadata values are 1 to ${METADATA_VALUE_MAX} characters; the one for "${key}" is not`, operation);
     }
   }
-}
-
-/** A JSON body that tells the transport whether it reached the socket, so retryMode 'upload' can judge a retry. */
-function jsonBody(value: unknown): BodySource {
-  const bytes = Buffer.from(JSON.stringify(value), 'utf8');
-  return {
-    headers: { 'content-type': 'application/json', 'content-length': String(bytes.length) },
-    open() {
-      let started = false;
-      async function* generate(): AsyncGenerator<Uint8Array> {
-        started = true;
-        yield bytes;
-      }
-      return { body: generate(), started: () => started, dispose: () => undefined };
-    },
-  };
 }
 
 function wholeNumber(value: number, what: string, min: number): number {

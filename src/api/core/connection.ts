@@ -82,7 +82,7 @@ export class ApiConnection {
     // rules, and whatever the answer holds is masked like any other text from the network.
     return this.transport.exchange({ ...spec, deadlineMs }, async (response) => {
       const status = response.statusCode;
-      const text = await readJsonBody(response, operation);
+      const text = await readJsonBody(response, operation, spec.maxAnswerBytes ?? MAX_JSON_BODY_BYTES);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -110,17 +110,17 @@ export class ApiConnection {
   }
 }
 
-/** The body as text, refused as soon as it passes MAX_JSON_BODY_BYTES (announced or counted). */
-async function readJsonBody(response: ResponseData, operation: string): Promise<string> {
+/** The body as text, refused as soon as it passes `limit` bytes (announced or counted). */
+async function readJsonBody(response: ResponseData, operation: string, limit: number): Promise<string> {
   const tooLarge = (): Error =>
-    unexpectedResponse(operation, response.statusCode, `the answer is larger than ${MAX_JSON_BODY_BYTES / (1024 * 1024)} MB, far beyond any answer Mistral sends`);
+    unexpectedResponse(operation, response.statusCode, `the answer is larger than ${limit / (1024 * 1024)} MB, far beyond any answer Mistral sends`);
   const announced = Number(response.headers['content-length']);
-  if (Number.isFinite(announced) && announced > MAX_JSON_BODY_BYTES) throw tooLarge();
+  if (Number.isFinite(announced) && announced > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of response.body as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_JSON_BODY_BYTES) throw tooLarge();
+    if (size > limit) throw tooLarge();
     chunks.push(chunk);
   }
   return Buffer.concat(chunks, size).toString('utf8');

@@ -47,6 +47,8 @@ export interface RequestSpec {
    * Transfers leave it unset and rely on the idle timeout, so a slow link is never cut while it moves.
    */
   deadlineMs?: number;
+  /** The largest JSON answer `ApiConnection.json` reads; default MAX_JSON_BODY_BYTES. OCR with images answers more. */
+  maxAnswerBytes?: number;
 }
 
 export interface TransportDeps {

@@ -60,6 +60,7 @@ interface ClientSlot {
 export class ReconfigurableClient implements MistralApi {
   readonly files: MistralApi['files'];
   readonly batch: MistralApi['batch'];
+  readonly documents: MistralApi['documents'];
   private slot: ClientSlot;
   private connection: ConnectionSettings;
 
@@ -74,6 +75,7 @@ export class ReconfigurableClient implements MistralApi {
     const services = forwardingServices((service, method, args) => this.use(service, method, args));
     this.files = services.files;
     this.batch = services.batch;
+    this.documents = services.documents;
   }
 
   private build(connection: ConnectionSettings, apiKey: ClientConfig['apiKey']): DisposableMistralApi {

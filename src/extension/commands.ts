@@ -16,9 +16,11 @@ import { registerCopySignedUrl } from './files/commands/copySignedUrl';
 import { registerDelete } from './files/commands/delete';
 import { registerDownload } from './files/commands/download';
 import { registerFilter } from './files/commands/filter';
+import { registerGoToFile } from './files/commands/goToFile';
 import { registerLoadMore } from './files/commands/loadMore';
 import { registerOpenFile } from './files/commands/openFile';
 import { registerRefresh } from './files/commands/refresh';
+import { registerSort } from './files/commands/sort';
 import { registerUpload } from './files/commands/upload';
 import { registerValidate } from './validation/validateCommand';
 
@@ -40,6 +42,8 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerDownload(deps),
     registerDelete(deps),
     registerCopySignedUrl(deps),
+    registerGoToFile(deps),
+    registerSort(deps),
     // Validation
     registerValidate(deps),
     // Batch

@@ -9,6 +9,7 @@ import type { DisposableMistralApi, MistralApi } from '../api/client';
 import type { FilePurpose, MistralFile } from '../api/files/types';
 import type { ValidationResult } from '../validation/types';
 import type { FileFilter } from './files/tree/filesModel';
+import type { FileSortOrder } from './files/tree/sortOrder';
 
 /** Reads the API key from SecretStorage and says when it changes (in this window or another one). */
 export interface ApiKeyStore {
@@ -52,8 +53,19 @@ export interface FilesTree {
   whenLoaded(purpose?: FilePurpose): Promise<void>;
   /** Loads the next page of a group. Rejects with the API error. */
   loadMore(purpose: FilePurpose): Promise<void>;
-  /** Shows and selects a file's node, loading its group first. */
-  reveal(file: MistralFile): Promise<void>;
+  /**
+   * Shows and selects a file's node, loading its group first (up to `maxPages` pages); false when it is not listed.
+   * `focus: false` leaves the keyboard focus where it is.
+   */
+  reveal(file: MistralFile, options?: { focus?: boolean; maxPages?: number }): Promise<boolean>;
+  /** The purpose groups the view lists, in their order. */
+  listedPurposes(): string[];
+  /** What a group has loaded; undefined when the group is not listed. */
+  groupStatus(purpose: string): { loaded: number; total: number | undefined; hasMore: boolean } | undefined;
+  /** Loads every remaining page of a group. Rejects with the API error. */
+  loadAll(purpose: FilePurpose, signal?: AbortSignal): Promise<void>;
+  /** Each group's order, remembered per workspace; `set` without a purpose applies to every group. */
+  readonly sort: { get(purpose: string): FileSortOrder; set(order: FileSortOrder, purpose?: string): Promise<void> };
   /** Files currently selected in the view. */
   selectedFiles(): MistralFile[];
   /** Files this extension deleted: their groups reload and open previews show them as deleted. */

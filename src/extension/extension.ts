@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const problems = new ProblemsCollections();
   const previews = new PreviewFileSystemProvider(client.files, () => settings.previewMaxSizeMB * 1_000_000);
   const filter = new FilterState();
-  const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews });
+  const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews, workspaceState: context.workspaceState });
   const batchView = new BatchJobsView({ client: client.batch, keyStore, settings, log });
   context.subscriptions.push(log, keyStore, problems, filter, filesView, batchView, previews.register(), { dispose: () => void client.dispose() });
 

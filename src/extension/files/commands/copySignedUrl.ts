@@ -41,8 +41,10 @@ export function registerCopySignedUrl(deps: Deps): vscode.Disposable {
       const expires = new Date(requestedAt + hours * 3_600_000);
       // The URL's query is its signature: neither it nor the URL goes to the log.
       deps.log.info(`Signed URL for ${idOf(target)} copied (expires ${expires.toISOString()})`);
-      void vscode.window.showInformationMessage(
+      // Copies say so in the status bar, as Copy File ID does: a toast for a routine copy is noise.
+      vscode.window.setStatusBarMessage(
         vscode.l10n.t('Signed URL for "{0}" copied. It expires {1} ({2} h).', nameOf(target), formatLocal(expires), hours),
+        8000,
       );
       return url;
     } catch (err) {

@@ -336,6 +336,22 @@ export class FilesModel {
   }
 
   /**
+   * Pages a group to its end (sorting by name or size then covers every file). Stops at `maxFiles` or on a failure,
+   * which rejects as `loadMore` does. `onPage` hears each page, for progress.
+   */
+  async loadAll(purpose: string, maxFiles = Number.POSITIVE_INFINITY, onPage?: (loaded: number, total: number | undefined) => void): Promise<void> {
+    for (;;) {
+      const group = this.groupsByPurpose.get(purpose);
+      if (!group?.hasMore || group.files.length >= maxFiles) return;
+      const before = group.files.length;
+      await this.loadMore(purpose);
+      onPage?.(group.files.length, group.total);
+      // A page that brought nothing new (the listing shrank meanwhile) would otherwise loop for ever.
+      if (group.files.length === before && group.hasMore) return;
+    }
+  }
+
+  /**
    * Makes sure a file's node is loaded so it can be revealed: reloads its group, then pages on (at most `maxPages`).
    * Returns false when it cannot be found (the filter hides it, or it is gone).
    */

@@ -7,6 +7,8 @@ import type { PreviewFileSystemProvider } from '../preview/previewFileSystem';
 import { FilesDragAndDropController } from './dragAndDrop';
 import { FilesModel, type PurposeGroup } from './filesModel';
 import type { FilterState } from './filterState';
+import { sortFiles } from './sortOrder';
+import { SortState } from './sortState';
 import {
   fileTreeItem,
   groupTreeItem,
@@ -43,6 +45,8 @@ export interface FilesTreeViewDeps {
   log: vscode.LogOutputChannel;
   /** Told when this extension deletes files, so their open previews show them as deleted. */
   previews: Pick<PreviewFileSystemProvider, 'notifyDeletedFiles'>;
+  /** Where per-workspace view state (the sort orders) is kept. */
+  workspaceState?: vscode.Memento;
 }
 
 /** Why the root is empty: the problem, the reason the view message shows, and the welcome-content variant. */
@@ -73,8 +77,10 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   readonly filter: FilterState;
   private readonly log: vscode.LogOutputChannel;
   private readonly previews: FilesTreeViewDeps['previews'];
+  readonly sort: SortState;
 
-  constructor({ client, keyStore, settings, filter, log, previews }: FilesTreeViewDeps) {
+  constructor({ client, keyStore, settings, filter, log, previews, workspaceState }: FilesTreeViewDeps) {
+    this.sort = new SortState(workspaceState);
     this.keyStore = keyStore;
     this.settings = settings;
     this.filter = filter;
@@ -100,6 +106,8 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
         void this.whenLoaded();
       }),
       filter.onDidChange(() => this.refresh()),
+      this.sort,
+      this.sort.onDidChange((purpose) => this.changed.fire(purpose === undefined ? undefined : this.groupNode(purpose))),
     );
   }
 
@@ -141,15 +149,40 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     return this.model.rootState.kind !== 'ready' || this.model.find(fileId) !== undefined;
   }
 
-  async reveal(file: MistralFile): Promise<void> {
-    if (!(await this.model.ensureFileLoaded(file))) {
+  /**
+   * Shows and selects a file, paging its group up to `maxPages` to reach it. False when it is not listed (the filter
+   * hides it, or it is gone). `focus: false` selects it without moving the keyboard focus into the view.
+   */
+  async reveal(file: MistralFile, options: { focus?: boolean; maxPages?: number } = {}): Promise<boolean> {
+    if (!(await this.model.ensureFileLoaded(file, options.maxPages))) {
       this.log.info(`Not revealing ${file.id}: it is not listed under the current filter.`);
-      return;
+      return false;
     }
     const found = this.model.find(file.id);
-    if (!found) return;
+    if (!found) return false;
     const node = this.fileNode(found.file, found.group.purpose);
-    await this.treeView.reveal(node, { select: true, focus: true, expand: false });
+    await this.treeView.reveal(node, { select: true, focus: options.focus ?? true, expand: false });
+    return true;
+  }
+
+  listedPurposes(): string[] {
+    return this.model.rootState.kind === 'ready' ? this.model.groups().map((group) => group.purpose) : [];
+  }
+
+  /** What a group has loaded, for commands that offer to load the rest. */
+  groupStatus(purpose: string): { loaded: number; total: number | undefined; hasMore: boolean } | undefined {
+    const group = this.model.group(purpose);
+    return group && { loaded: group.files.length, total: group.total, hasMore: group.hasMore };
+  }
+
+  /** Loads every page of a group, with the view's progress bar. Rejects with the API error. */
+  async loadAll(purpose: FilePurpose, signal?: AbortSignal): Promise<void> {
+    await vscode.window.withProgress({ location: { viewId: FILES_VIEW_ID } }, async () => {
+      // Each page is one request; an abort between pages stops the loop without discarding what has loaded.
+      await this.model.loadAll(purpose, Number.POSITIVE_INFINITY, () => {
+        if (signal?.aborted) throw new DOMException('Loading cancelled', 'AbortError');
+      });
+    });
   }
 
   selectedFiles(): MistralFile[] {
@@ -164,11 +197,11 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   getTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group':
-        return groupTreeItem(this.model.group(node.purpose), node.purpose);
+        return groupTreeItem(this.model.group(node.purpose), node.purpose, this.sort.get(node.purpose));
       case 'file':
         return fileTreeItem(node.file);
       case 'loadMore':
-        return loadMoreTreeItem(this.model.group(node.purpose), node.purpose);
+        return loadMoreTreeItem(this.model.group(node.purpose), node.purpose, this.sort.get(node.purpose));
       case 'message':
         return messageTreeItem(node);
     }
@@ -232,7 +265,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   }
 
   private groupChildren(group: PurposeGroup): TreeNode[] {
-    const children: TreeNode[] = group.files.map((file) => this.fileNode(file, group.purpose));
+    const children: TreeNode[] = sortFiles(group.files, this.sort.get(group.purpose)).map((file) => this.fileNode(file, group.purpose));
     if (group.error !== undefined) {
       children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorMessage(group.error)), true));
     } else if (children.length === 0) {

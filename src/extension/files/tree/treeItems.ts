@@ -4,6 +4,7 @@ import { isKnownPurpose, purposeIcon, purposeOfExtension, purposeLabel, purposeT
 import { formatBytes, formatRelativeTime, formatTimestamp } from '../../../util/format';
 import { previewUri } from '../preview/previewUri';
 import type { PurposeGroup } from './filesModel';
+import type { FileSortOrder } from './sortOrder';
 
 export interface GroupNode {
   readonly kind: 'group';
@@ -36,12 +37,18 @@ function countText(group: PurposeGroup): string {
   return shown === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', shown);
 }
 
-export function groupTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
+function sortText(order: FileSortOrder): string | undefined {
+  if (order === 'name') return vscode.l10n.t('by name');
+  if (order === 'size') return vscode.l10n.t('by size');
+  return undefined;
+}
+
+export function groupTreeItem(group: PurposeGroup | undefined, purpose: string, order: FileSortOrder = 'date'): vscode.TreeItem {
   // Groups with files open on first sight (their first page is loaded anyway); VS Code remembers the user's choice.
   const state = group && group.files.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(purposeLabel(purpose, vscode.l10n), state);
   item.id = `group:${purpose}`;
-  item.description = group ? countText(group) : undefined;
+  item.description = group ? [countText(group), sortText(order)].filter(Boolean).join(' · ') : undefined;
   item.tooltip = purposeTooltip(purpose, vscode.l10n);
   item.iconPath = new vscode.ThemeIcon(purposeIcon(purpose));
   // Only the purposes the upload endpoint accepts offer "Upload to this purpose" (menus match /^mistralPurpose\.upload/).
@@ -125,13 +132,26 @@ export function fileTooltip(file: MistralFile, nowMs = Date.now()): vscode.Markd
 export function fileDescription(file: MistralFile, nowMs = Date.now()): string {
   const parts = [formatBytes(file.bytes)];
   if (Number.isFinite(file.created_at)) parts.push(formatRelativeTime(file.created_at, nowMs));
+  if (typeof file.expires_at === 'number') parts.push(vscode.l10n.t('expires {0}', formatRelativeTime(file.expires_at, nowMs)));
   return parts.join(' · ');
 }
 
+/**
+ * Batch outputs are named `<job id>.jsonl` and `<job id>_error.jsonl`, which look the same once the view cuts them:
+ * they are labelled by role, with the raw name first in the description.
+ */
+export function batchOutputLabel(file: Pick<MistralFile, 'filename' | 'sample_type'>): string | undefined {
+  if (file.sample_type !== 'batch_result' && file.sample_type !== 'batch_error') return undefined;
+  const job = /^([0-9a-f]{8})[0-9a-f-]*?(?:_error)?\.jsonl$/i.exec(file.filename)?.[1];
+  if (file.sample_type === 'batch_error') return job ? vscode.l10n.t('Errors of job {0}…', job) : vscode.l10n.t('Batch errors');
+  return job ? vscode.l10n.t('Results of job {0}…', job) : vscode.l10n.t('Batch results');
+}
+
 export function fileTreeItem(file: MistralFile): vscode.TreeItem {
-  const item = new vscode.TreeItem(file.filename || file.id, vscode.TreeItemCollapsibleState.None);
+  const roleLabel = batchOutputLabel(file);
+  const item = new vscode.TreeItem(roleLabel ?? (file.filename || file.id), vscode.TreeItemCollapsibleState.None);
   item.id = file.id;
-  item.description = fileDescription(file);
+  item.description = roleLabel ? `${file.filename} · ${fileDescription(file)}` : fileDescription(file);
   item.tooltip = fileTooltip(file);
   // Files Mistral wrote (batch results and errors) stand out from the user's own uploads.
   const color =
@@ -144,11 +164,11 @@ export function fileTreeItem(file: MistralFile): vscode.TreeItem {
   item.contextValue = fileContextValue(file);
   item.resourceUri = previewUri(file);
   item.command = { command: 'mistral.openFile', title: vscode.l10n.t('Open Preview'), arguments: [file] };
-  item.accessibilityInformation = { label: `${file.filename}, ${fileDescription(file)}` };
+  item.accessibilityInformation = { label: `${roleLabel ? `${roleLabel}, ` : ''}${file.filename}, ${fileDescription(file)}` };
   return item;
 }
 
-export function loadMoreTreeItem(group: PurposeGroup | undefined, purpose: string): vscode.TreeItem {
+export function loadMoreTreeItem(group: PurposeGroup | undefined, purpose: string, order: FileSortOrder = 'date'): vscode.TreeItem {
   const item = new vscode.TreeItem(vscode.l10n.t('Load more…'), vscode.TreeItemCollapsibleState.None);
   item.id = `loadMore:${purpose}`;
   if (group) {
@@ -156,6 +176,8 @@ export function loadMoreTreeItem(group: PurposeGroup | undefined, purpose: strin
       group.total !== undefined
         ? vscode.l10n.t('{0} of {1} shown', group.files.length, group.total)
         : vscode.l10n.t('{0} shown', group.files.length);
+    // The service lists newest first only: another order is an order of the loaded files, and says so.
+    if (order !== 'date') item.description += ` · ${vscode.l10n.t('sorted among loaded files')}`;
   }
   item.iconPath = new vscode.ThemeIcon('ellipsis');
   item.contextValue = 'mistralLoadMore';

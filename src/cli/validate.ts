@@ -53,7 +53,7 @@ function summaryText(path: string, result: ValidationResult): string {
     `${path}: ${result.format} · ${plural(s.lines, 'line')} · ${plural(s.records, 'record')} · ${plural(s.errors, 'error')} · ${plural(s.warnings, 'warning')}`,
     `  messages by role: ${roles || 'none'}`,
     `  records with tools: ${s.recordsWithTools.toLocaleString('en-US')}`,
-    `  estimated tokens: ${s.estimatedTokens.toLocaleString('en-US')} (${s.tokenEstimateMethod})`,
+    `  ${s.tokensCountedWith === 'v3-tokenizer' ? 'tokens' : 'estimated tokens'}: ${s.estimatedTokens.toLocaleString('en-US')} (${s.tokenEstimateMethod})`,
   ];
   if (s.truncated) lines.push(`  listed ${result.diagnostics.length.toLocaleString('en-US')} of ${plural(s.errors + s.warnings, 'problem')} (raise --max-problems to see more)`);
   return lines.join('\n') + '\n';

@@ -10,6 +10,8 @@ import { JsonLocator, locate, scanJson, type PathSegment, type ScanState } from 
 import { checkRecord, effectiveKind, kindKey, recordKind, type RecordKind } from './recordRules';
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
 import { severityOf, type RuleCode } from './rules';
+import { recordTokens } from './tokenCount';
+import { textCounter } from './tokenizer';
 import type { Diagnostic, IntendedPurpose } from './types';
 
 /** Where a record's format key is: mixed-format diagnostics point at it. */
@@ -54,7 +56,9 @@ export interface ChunkResult {
   diagnostics: Diagnostic[];
   messagesByRole: Record<string, number>;
   recordsWithTools: number;
-  textChars: number;
+  tokens: number;
+  /** False when the tokenizer's vocabulary could not be loaded and `tokens` is the estimate. */
+  tokensExact: boolean;
   kinds: Record<RecordKind, KindTally>;
   batch: BatchEntries;
   carry: PendingValue | null;
@@ -85,7 +89,8 @@ export function emptyChunkResult(): ChunkResult {
     diagnostics: [],
     messagesByRole: {},
     recordsWithTools: 0,
-    textChars: 0,
+    tokens: 0,
+    tokensExact: true,
     kinds: { instruct: emptyKindTally(), pretrain: emptyKindTally(), classifier: emptyKindTally(), batch: emptyKindTally() },
     batch: { ids: [], lines: [], columns: [], endColumns: [] },
     carry: null,
@@ -269,6 +274,13 @@ export class ChunkValidator implements RecordReporter {
     const kind = effectiveKind(detected, this.options.purpose);
     if (kind !== null) this.tallyKind(kind, value);
     const outcome = checkRecord(value, kind, this, this.tallies);
+    const counter = textCounter();
+    this.result.tokensExact &&= counter.exact;
+    try {
+      this.result.tokens += recordTokens(value, kind, counter);
+    } catch {
+      // Counting is best effort on data the rules already reported; it must never stop validation.
+    }
     if (kind === 'batch') this.addBatchEntry(text, lineNo, shift, outcome.customId);
   }
 

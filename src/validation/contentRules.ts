@@ -4,7 +4,7 @@
  * whose base model forbids extra keys: github.com/mistralai/mistral-common.
  */
 import type { PathSegment } from './jsonScan';
-import { describeValue, hasKey, isPlainObject, type RecordReporter, type RecordTallies } from './report';
+import { describeValue, hasKey, isPlainObject, type RecordReporter } from './report';
 
 type ChunkType = 'text' | 'image_url' | 'image' | 'input_audio' | 'audio_url' | 'thinking';
 
@@ -43,12 +43,9 @@ export function isEmptyContent(value: unknown): boolean {
 /**
  * Checks a content value that is present and not null: a string, or a list of the role's chunk types.
  */
-export function checkContentValue(value: unknown, at: PathSegment[], role: string, r: RecordReporter, tallies: RecordTallies): void {
+export function checkContentValue(value: unknown, at: PathSegment[], role: string, r: RecordReporter): void {
   const allowed = CHUNKS_BY_ROLE[role] ?? ['text'];
-  if (typeof value === 'string') {
-    tallies.textChars += value.length;
-    return;
-  }
+  if (typeof value === 'string') return;
   if (!Array.isArray(value)) {
     const shape = allowed.length > 1 ? 'a string or a list of content chunks' : 'a string or a list of text chunks';
     r.report('content-type', at, 'value', `The ${role} message's content must be ${shape}, not ${describeValue(value)}`);
@@ -58,10 +55,10 @@ export function checkContentValue(value: unknown, at: PathSegment[], role: strin
     r.report('content-chunk-invalid', at, 'value', 'The list of content chunks is empty', 'Give the text as a string or at least one {"type": "text", "text": "…"} chunk');
     return;
   }
-  for (let c = 0; c < value.length; c++) checkChunk(value[c], [...at, c], role, allowed, r, tallies);
+  for (let c = 0; c < value.length; c++) checkChunk(value[c], [...at, c], role, allowed, r);
 }
 
-function checkChunk(chunk: unknown, at: PathSegment[], role: string, allowed: readonly ChunkType[], r: RecordReporter, tallies: RecordTallies): void {
+function checkChunk(chunk: unknown, at: PathSegment[], role: string, allowed: readonly ChunkType[], r: RecordReporter): void {
   if (!isPlainObject(chunk)) {
     r.report('content-chunk-invalid', at, 'value', `A content chunk must be an object, not ${describeValue(chunk)}`);
     return;
@@ -87,9 +84,7 @@ function checkChunk(chunk: unknown, at: PathSegment[], role: string, allowed: re
     r.report('content-chunk-invalid', hasKey(chunk, key) ? [...at, key] : at, 'value', message, hint);
   switch (known) {
     case 'text':
-      if (typeof chunk.text === 'string') {
-        tallies.textChars += chunk.text.length;
-      } else invalid('text', 'A text chunk needs "text" as a string');
+      if (typeof chunk.text !== 'string') invalid('text', 'A text chunk needs "text" as a string');
       return;
     case 'image_url':
       checkImageUrl(chunk.image_url, [...at, 'image_url'], r, invalid);
@@ -108,7 +103,7 @@ function checkChunk(chunk: unknown, at: PathSegment[], role: string, allowed: re
       if (typeof chunk.audio_url !== 'string') invalid('audio_url', 'An audio_url chunk needs "audio_url" as a URL string');
       return;
     case 'thinking':
-      checkThinking(chunk, at, r, tallies, invalid);
+      checkThinking(chunk, at, r, invalid);
       return;
   }
 }
@@ -130,19 +125,11 @@ function checkThinking(
   chunk: Record<string, unknown>,
   at: PathSegment[],
   r: RecordReporter,
-  tallies: RecordTallies,
   invalid: (key: string, message: string, hint?: string) => void,
 ): void {
   const thinking = chunk.thinking;
-  if (typeof thinking === 'string') {
-    tallies.textChars += thinking.length;
-  } else if (Array.isArray(thinking) && thinking.every((t) => isPlainObject(t) && t.type === 'text' && typeof t.text === 'string')) {
-    for (const t of thinking as { text: string }[]) {
-      tallies.textChars += t.text.length;
-    }
-  } else {
-    invalid('thinking', 'A thinking chunk needs "thinking" as a string or a list of text chunks');
-  }
+  const valid = typeof thinking === 'string' || (Array.isArray(thinking) && thinking.every((t) => isPlainObject(t) && t.type === 'text' && typeof t.text === 'string'));
+  if (!valid) invalid('thinking', 'A thinking chunk needs "thinking" as a string or a list of text chunks');
   if (hasKey(chunk, 'closed') && typeof chunk.closed !== 'boolean') {
     r.report('content-chunk-invalid', [...at, 'closed'], 'value', '"closed" must be true or false');
   }

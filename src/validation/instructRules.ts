@@ -52,7 +52,7 @@ export function checkInstruct(record: Record<string, unknown>, r: RecordReporter
   }
   if (isSet(record.system_prompt) && typeof record.system_prompt !== 'string') {
     r.report('content-type', ['system_prompt'], 'value', `"system_prompt" must be a string, not ${describeValue(record.system_prompt)}`);
-  } else if (typeof record.system_prompt === 'string') tallies.textChars += record.system_prompt.length;
+  }
   const messages = record[key];
   if (messages === undefined) {
     r.report('messages-missing', [], 'value', 'The record has no "messages" list', 'An instruct record looks like {"messages": [{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}]}');
@@ -128,14 +128,14 @@ export function checkInstruct(record: Record<string, unknown>, r: RecordReporter
     if (role === 'system') {
       systemMessages++;
       if (systemMessages > 1) r.report('system-multiple', [...at, 'role'], 'value', 'Only one system message is allowed per conversation', 'Merge the system prompts into one message');
-      checkRequiredContent(message, at, role, r, tallies);
+      checkRequiredContent(message, at, role, r);
       continue;
     }
     conversationMessages++;
     lastConversation = { index: i, role };
-    if (role === 'user') checkRequiredContent(message, at, role, r, tallies);
-    else if (role === 'assistant') pending = checkAssistant(message, at, i, i === messages.length - 1, r, tallies, calledIds, definedTools);
-    else checkToolMessage(message, at, r, tallies, calledIds, pending);
+    if (role === 'user') checkRequiredContent(message, at, role, r);
+    else if (role === 'assistant') pending = checkAssistant(message, at, i, i === messages.length - 1, r, calledIds, definedTools);
+    else checkToolMessage(message, at, r, calledIds, pending);
   }
   closePending(true);
 
@@ -165,10 +165,10 @@ function orderHint(role: string): string | undefined {
 }
 
 /** System, user and tool messages need content (or its alias `text`). */
-function checkRequiredContent(message: Record<string, unknown>, at: PathSegment[], role: string, r: RecordReporter, tallies: RecordTallies): void {
+function checkRequiredContent(message: Record<string, unknown>, at: PathSegment[], role: string, r: RecordReporter): void {
   const content = messageContent(message);
   if (!isSet(content.value)) r.report('content-missing', at, 'value', `The ${role} message has no "content"`);
-  else checkContentValue(content.value, [...at, content.key], role, r, tallies);
+  else checkContentValue(content.value, [...at, content.key], role, r);
 }
 
 function checkAssistant(
@@ -177,7 +177,6 @@ function checkAssistant(
   index: number,
   isLast: boolean,
   r: RecordReporter,
-  tallies: RecordTallies,
   calledIds: Set<string>,
   definedTools: Set<string> | null,
 ): PendingCalls | null {
@@ -201,20 +200,20 @@ function checkAssistant(
     if (isSet(content.value)) r.report('assistant-missing-content', [...at, content.key], 'value', 'The assistant message\'s content is empty; Mistral rejects empty replies', 'Write the reply, or drop the message');
     else r.report('assistant-missing-content', at, 'value', 'The assistant message has neither "content" nor "tool_calls"');
   }
-  if (!empty) checkContentValue(content.value, [...at, content.key], 'assistant', r, tallies);
+  if (!empty) checkContentValue(content.value, [...at, content.key], 'assistant', r);
   if (!hasCalls) return null;
   if (!Array.isArray(toolCalls)) {
     r.report('tool-calls-not-array', [...at, 'tool_calls'], 'value', `"tool_calls" must be a list, not ${describeValue(toolCalls)}`);
     return null;
   }
   for (let c = 0; c < toolCalls.length; c++) {
-    checkToolCall(toolCalls[c], [...at, 'tool_calls', c], { r, tallies, calledIds, definedTools, onLastMessage: isLast });
+    checkToolCall(toolCalls[c], [...at, 'tool_calls', c], { r, calledIds, definedTools, onLastMessage: isLast });
   }
   return { index, calls: toolCalls.length, answered: 0 };
 }
 
-function checkToolMessage(message: Record<string, unknown>, at: PathSegment[], r: RecordReporter, tallies: RecordTallies, calledIds: Set<string>, pending: PendingCalls | null): void {
-  checkRequiredContent(message, at, 'tool', r, tallies);
+function checkToolMessage(message: Record<string, unknown>, at: PathSegment[], r: RecordReporter, calledIds: Set<string>, pending: PendingCalls | null): void {
+  checkRequiredContent(message, at, 'tool', r);
   if (pending) pending.answered++;
   const id = message.tool_call_id;
   if (!hasKey(message, 'tool_call_id') || id === null) {

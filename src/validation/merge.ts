@@ -7,7 +7,7 @@ import { MAX_FILE_BYTES } from '../api/files/types';
 import { formatMegabytes } from '../util/format';
 import { emptyKindTally, type ChunkResult, type KindTally } from './chunk';
 import { KIND_KEY, missingKeyDiagnostic, RECORD_KINDS, type RecordKind } from './recordRules';
-import { MAX_BATCH_REQUESTS, severityOf, TOKEN_ESTIMATE_METHOD, type RuleCode } from './rules';
+import { MAX_BATCH_REQUESTS, severityOf, TOKEN_COUNT_METHOD, TOKEN_ESTIMATE_METHOD, type RuleCode } from './rules';
 import type { Diagnostic, IntendedPurpose, JsonlFormat, ValidationResult } from './types';
 
 export const DEFAULT_MAX_DIAGNOSTICS = 1000;
@@ -34,7 +34,8 @@ export class ResultMerger {
   private errors = 0;
   private warnings = 0;
   private recordsWithTools = 0;
-  private textChars = 0;
+  private tokens = 0;
+  private tokensExact = true;
   private readonly messagesByRole: Record<string, number> = {};
   private readonly kinds: Record<RecordKind, KindTally> = {
     instruct: emptyKindTally(),
@@ -71,7 +72,8 @@ export class ResultMerger {
     this.errors += chunk.errors;
     this.warnings += chunk.warnings;
     this.recordsWithTools += chunk.recordsWithTools;
-    this.textChars += chunk.textChars;
+    this.tokens += chunk.tokens;
+    this.tokensExact &&= chunk.tokensExact;
     for (const [role, count] of Object.entries(chunk.messagesByRole)) this.messagesByRole[role] = (this.messagesByRole[role] ?? 0) + count;
     for (const diagnostic of chunk.diagnostics) {
       diagnostic.line += lineShift;
@@ -181,8 +183,9 @@ export class ResultMerger {
         bytes: facts.bytes,
         messagesByRole: this.messagesByRole,
         recordsWithTools: this.recordsWithTools,
-        estimatedTokens: Math.ceil(this.textChars / 4),
-        tokenEstimateMethod: TOKEN_ESTIMATE_METHOD,
+        estimatedTokens: this.tokens,
+        tokensCountedWith: this.tokensExact ? 'v3-tokenizer' : 'estimate',
+        tokenEstimateMethod: this.tokensExact ? TOKEN_COUNT_METHOD : TOKEN_ESTIMATE_METHOD,
         truncated: this.errors + this.warnings > diagnostics.length,
       },
       diagnostics,

@@ -55,7 +55,7 @@ export interface RecordOutcome {
 export function checkRecord(record: Record<string, unknown>, kind: RecordKind | null, r: RecordReporter, tallies: RecordTallies): RecordOutcome {
   const outcome: RecordOutcome = { customId: null };
   if (kind === 'instruct') checkInstruct(record, r, tallies);
-  else if (kind === 'pretrain') checkPretrain(record, r, tallies);
+  else if (kind === 'pretrain') checkPretrain(record, r);
   else if (kind === 'classifier') checkClassifier(record, r, tallies);
   else if (kind === 'batch') outcome.customId = checkBatch(record, r, tallies);
   else {
@@ -65,14 +65,13 @@ export function checkRecord(record: Record<string, unknown>, kind: RecordKind | 
   return outcome;
 }
 
-function checkPretrain(record: Record<string, unknown>, r: RecordReporter, tallies: RecordTallies): void {
+function checkPretrain(record: Record<string, unknown>, r: RecordReporter): void {
   if (hasKey(record, 'text') && hasKey(record, 'content')) {
     r.report('alias-conflict', ['content'], 'key', 'Both "text" and its alias "content" are given; mistral-finetune rejects the pair', 'Keep only "text"');
   }
   const key = kindKey('pretrain', record);
   const text = record[key];
-  if (typeof text === 'string') tallies.textChars += text.length;
-  else r.report('text-not-string', [key], 'value', `"${key}" must be a string, not ${describeValue(text)}`);
+  if (typeof text !== 'string') r.report('text-not-string', [key], 'value', `"${key}" must be a string, not ${describeValue(text)}`);
 }
 
 /** Classifier Factory data (docs.mistral.ai, classifier fine-tuning): a text or a conversation, and its labels. */
@@ -90,9 +89,7 @@ function checkClassifier(record: Record<string, unknown>, r: RecordReporter, tal
     checkInstruct(record, r, tallies, { classifier: true });
   } else if (!hasKey(record, 'text')) {
     r.report('text-missing', [], 'value', 'The classifier record has no "text" string or "messages" list', 'A classifier record is {"text": "…", "labels": {…}} or {"messages": […], "labels": {…}}');
-  } else if (typeof record.text === 'string') {
-    tallies.textChars += record.text.length;
-  } else {
+  } else if (typeof record.text !== 'string') {
     r.report('text-not-string', ['text'], 'value', `"text" must be a string, not ${describeValue(record.text)}`);
   }
 }
@@ -123,7 +120,6 @@ function checkBatch(record: Record<string, unknown>, r: RecordReporter, tallies:
     for (const message of body.messages) {
       if (!isPlainObject(message)) continue;
       if (typeof message.role === 'string') countRole(tallies, message.role);
-      if (typeof message.content === 'string') tallies.textChars += message.content.length;
     }
   }
   return customId;

@@ -12,8 +12,8 @@ export interface RecordReporter {
 export interface RecordTallies {
   messagesByRole: Record<string, number>;
   recordsWithTools: number;
-  /** Characters of message text, for the token estimate. */
-  textChars: number;
+  /** Tokens of the records, as Mistral's v3 tokenizer counts what is sent (see tokenCount.ts). */
+  tokens: number;
 }
 
 const KNOWN_ROLES = new Set(['system', 'user', 'assistant', 'tool']);

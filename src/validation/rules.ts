@@ -82,4 +82,7 @@ export function severityOf(code: RuleCode): Severity {
 export const MAX_BATCH_REQUESTS = 1_000_000;
 export const TOOL_CALL_ID_PATTERN = /^[a-zA-Z0-9]{9}$/;
 export const FUNCTION_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
-export const TOKEN_ESTIMATE_METHOD = '≈ characters / 4 of message text (content strings, text chunks, tool-call arguments; pretrain "text")';
+/** How summary.estimatedTokens was obtained; shown with the figure. */
+export const TOKEN_COUNT_METHOD =
+  "Mistral's v3 tokenizer, as validate_data.py counts: message text, tool definitions, tool calls and results, control tokens; images and audio not counted; newer (Tekken) models differ";
+export const TOKEN_ESTIMATE_METHOD = '≈ characters / 3.3 of the text the v3 tokenizer would encode, plus its control tokens (the tokenizer\'s vocabulary could not be loaded)';

@@ -73,7 +73,6 @@ function checkToolDefinition(tool: unknown, at: PathSegment[], r: RecordReporter
 
 export interface CallContext {
   r: RecordReporter;
-  tallies: RecordTallies;
   calledIds: Set<string>;
   definedTools: Set<string> | null;
   /** The call is on the conversation's last message, where mistral-common accepts the id "null". */
@@ -81,7 +80,7 @@ export interface CallContext {
 }
 
 export function checkToolCall(call: unknown, at: PathSegment[], ctx: CallContext): void {
-  const { r, tallies, calledIds, definedTools } = ctx;
+  const { r, calledIds, definedTools } = ctx;
   if (!isPlainObject(call)) {
     r.report('tool-call-invalid', at, 'value', `A tool call must be an object {"id", "type": "function", "function": {"name", "arguments"}}, not ${describeValue(call)}`);
     return;
@@ -110,8 +109,8 @@ export function checkToolCall(call: unknown, at: PathSegment[], ctx: CallContext
   }
   const args = fn.arguments;
   // Any string passes: Mistral's tools never parse it, and reformat_data_glaive.py writes "" and Python reprs.
-  if (typeof args === 'string') tallies.textChars += args.length;
-  else if (!hasKey(fn, 'arguments')) {
+  if (typeof args === 'string') return;
+  if (!hasKey(fn, 'arguments')) {
     r.report('tool-call-invalid', [...at, 'function'], 'value', 'The function call has no "arguments"', 'Use "arguments": "{}" for a call without arguments');
   } else {
     r.report('tool-call-arguments-not-string', [...at, 'function', 'arguments'], 'value', `"arguments" must be a JSON-encoded string, not ${describeValue(args)}`, 'Encode it: json.dumps(arguments) in Python, JSON.stringify(arguments) in JavaScript');

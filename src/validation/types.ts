@@ -27,8 +27,9 @@ export interface ValidationSummary {
   bytes: number;
   messagesByRole: Record<string, number>;
   recordsWithTools: number;
-  /** Estimated tokens; see tokenEstimateMethod. */
+  /** Tokens as Mistral's v3 tokenizer counts what is sent (see tokenEstimateMethod); an estimate when tokensCountedWith says so. */
   estimatedTokens: number;
+  tokensCountedWith: 'v3-tokenizer' | 'estimate';
   tokenEstimateMethod: string;
   /** True when diagnostics were counted but not all stored (maxDiagnostics reached). */
   truncated: boolean;

@@ -33,7 +33,7 @@ describe('validate CLI', () => {
     assert.ok(!stdout.split('\n').some((line) => PROBLEM_LINE.test(line)));
     assert.match(stdout, /valid-instruct\.jsonl: instruct · 6 lines · 6 records · 0 errors · 0 warnings/);
     assert.match(stdout, /messages by role: user \d+, assistant \d+/);
-    assert.match(stdout, /estimated tokens: [\d,]+ \(≈ characters \/ 4/);
+    assert.match(stdout, /\n {2}tokens: [\d,]+ \(Mistral's v3 tokenizer/);
   });
 
   it('problems print as FILE:LINE:COL: severity CODE message, exit 1 on an error', async () => {

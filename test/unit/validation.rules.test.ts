@@ -99,7 +99,7 @@ describe('validation of valid files', () => {
     assert.equal((await validateFile(join(FIXTURES, 'empty.jsonl'))).format, 'unknown');
   });
 
-  it('summarizes messages per role, tools, and the labelled token estimate', async () => {
+  it('summarizes messages per role, tools, and the token count with how it was obtained', async () => {
     const text = readFileSync(join(FIXTURES, 'valid-instruct.jsonl'), 'utf8');
     const result = validateText(text);
     const records = text.trim().split('\n').map((line) => JSON.parse(line) as { messages?: Array<{ role: string }>; interactions?: Array<{ role: string }>; tools?: unknown[] });
@@ -108,6 +108,7 @@ describe('validation of valid files', () => {
     assert.deepEqual(result.summary.messagesByRole, roles);
     assert.equal(result.summary.recordsWithTools, records.filter((r) => (r.tools ?? []).length > 0).length);
     assert.ok(result.summary.estimatedTokens > 0);
-    assert.match(result.summary.tokenEstimateMethod, /characters \/ 4/);
+    assert.equal(result.summary.tokensCountedWith, 'v3-tokenizer');
+    assert.match(result.summary.tokenEstimateMethod, /v3 tokenizer/);
   });
 });

@@ -60,7 +60,11 @@ export function summarize(result: ValidationResult): string {
     parts.push(vscode.l10n.t('messages: {0}', roles.map(([role, count]) => `${n(count)} ${role}`).join(', ')));
   }
   if (summary.estimatedTokens > 0) {
-    parts.push(vscode.l10n.t('≈ {0} tokens (estimate)', n(summary.estimatedTokens)));
+    parts.push(
+      summary.tokensCountedWith === 'v3-tokenizer'
+        ? vscode.l10n.t('{0} tokens (Mistral v3 tokenizer)', n(summary.estimatedTokens))
+        : vscode.l10n.t('≈ {0} tokens (estimate)', n(summary.estimatedTokens)),
+    );
   }
   if (summary.bytes > 0) parts.push(formatBytes(summary.bytes));
   return parts.join(' · ');

@@ -19,6 +19,7 @@ import {
   type SourceFormat,
   type SplitOptions,
 } from '../convert/index';
+import { parseSize, parseValidationSize } from '../convert/sizes';
 
 export interface DataToolsIo {
   stdout: NodeJS.WritableStream;
@@ -40,14 +41,10 @@ export const SPLIT_USAGE = `Usage: mistral-files split FILE [--validation SIZE|P
 
 class UsageError extends Error {}
 
-const UNITS: Record<string, number> = { '': 1, b: 1, kb: 1e3, mb: 1e6, gb: 1e9, kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3 };
-
-/** "1.5MB" → 1500000 bytes; decimal units as the rest of the CLI prints them, binary ones on request (MiB). */
-export function parseSize(text: string, what: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]*)\s*$/i.exec(text);
-  const unit = match ? UNITS[match[2].toLowerCase()] : undefined;
-  if (!match || unit === undefined || Number(match[1]) <= 0) throw new UsageError(`${what} needs a size such as 500MB, 800KB or 1000000 (bytes); got "${text}"`);
-  return Math.floor(Number(match[1]) * unit);
+function size(text: string, what: string): number {
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new UsageError(`${what} needs a size such as 500MB, 800KB or 1000000 (bytes); got "${text}"`);
+  return bytes;
 }
 
 function parse(argv: string[], options: ParseArgsConfig['options'], usage: string): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
@@ -136,7 +133,7 @@ export function runSplit(argv: string[], io: DataToolsIo): Promise<number> {
     const input = path.resolve(io.cwd, onlyFile(positionals, SPLIT_USAGE));
     const options: SplitOptions = { force: values.force === true, signal: io.signal, outDir: typeof values['out-dir'] === 'string' ? path.resolve(io.cwd, values['out-dir']) : undefined };
     options.validation = parseValidation(values.validation as string | undefined);
-    if (typeof values['max-size'] === 'string') options.maxShardBytes = parseSize(values['max-size'], '--max-size');
+    if (typeof values['max-size'] === 'string') options.maxShardBytes = size(values['max-size'], '--max-size');
     if (typeof values.seed === 'string') {
       if (!/^\d+$/.test(values.seed)) throw new UsageError(`--seed needs a whole number; got "${values.seed}"`);
       options.seed = Number(values.seed);
@@ -151,12 +148,7 @@ export function runSplit(argv: string[], io: DataToolsIo): Promise<number> {
 
 function parseValidation(text: string | undefined): SplitOptions['validation'] {
   if (text === undefined || text === 'default' || text === 'auto') return { ...DEFAULT_VALIDATION };
-  if (text === 'none' || text === '0') return undefined;
-  const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
-  if (percent) {
-    const fraction = Number(percent[1]) / 100;
-    if (!(fraction > 0 && fraction < 1)) throw new UsageError(`--validation needs a percentage between 0 and 100; got "${text}"`);
-    return { fraction };
-  }
-  return { bytes: parseSize(text, '--validation') };
+  const parsed = parseValidationSize(text);
+  if (parsed === undefined) throw new UsageError(`--validation needs a size such as 1MB, a percentage below 100 such as 5%, or none; got "${text}"`);
+  return parsed ?? undefined;
 }

@@ -3,4 +3,5 @@ export { convertFile, SOURCE_FORMATS, type ConvertOptions, type ConvertResult, t
 export { ConvertInputError, type CsvOptions } from './csv';
 export { detectSource, type DetectedFormat, type Detection } from './detect';
 export { renderConvertReport, renderSplitReport } from './render';
-export { splitFile, splitPlan, DEFAULT_MAX_SHARD_BYTES, DEFAULT_VALIDATION, SplitInputError, type SplitOptions, type SplitResult } from './split';
+export { splitFile, splitPlan, DEFAULT_MAX_SHARD_BYTES, DEFAULT_VALIDATION, SplitInputError, OutputExistsError, type SplitOptions, type SplitResult } from './split';
+export { parseSize, parseValidationSize } from './sizes';

@@ -21,6 +21,13 @@ export const DEFAULT_SEED = 42;
 
 export class SplitInputError extends Error {}
 
+/** An output would replace an existing file: the caller may ask and try again with `force`. */
+export class OutputExistsError extends SplitInputError {
+  constructor(readonly path: string) {
+    super(`${path} already exists; remove it or allow replacing it (--force)`);
+  }
+}
+
 export interface SplitOptions {
   /**
    * Outputs are sharded under this many bytes (default DEFAULT_MAX_SHARD_BYTES) when the file is larger: shards are
@@ -176,7 +183,7 @@ async function writeOutputs(input: string, options: SplitOptions, plan: Plan, se
   const wouldReplace: string[] = [];
   const create = async (file: string, role: SplitOutput['role']): Promise<Output> => {
     if (!options.force && existsSync(file)) wouldReplace.push(file);
-    if (wouldReplace.length > 0) throw new SplitInputError(`${wouldReplace[0]} already exists; remove it or allow replacing it (--force)`);
+    if (wouldReplace.length > 0) throw new OutputExistsError(wouldReplace[0]);
     const output = await Output.create(file, role);
     opened.push(output);
     return output;

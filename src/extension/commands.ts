@@ -9,6 +9,8 @@ import { registerBatchDelete } from './batch/commands/delete';
 import { registerBatchLoadMore } from './batch/commands/loadMore';
 import { registerBatchOpenResults } from './batch/commands/openResults';
 import { registerBatchRefresh } from './batch/commands/refresh';
+import { registerConvert } from './dataTools/convertCommand';
+import { registerSplit } from './dataTools/splitCommand';
 import type { Deps } from './deps';
 import { registerClearFilter } from './files/commands/clearFilter';
 import { registerCopyFileId } from './files/commands/copyFileId';
@@ -46,6 +48,9 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerSort(deps),
     // Validation
     registerValidate(deps),
+    // Data tools: Convert to Mistral JSONL, Split JSONL
+    registerConvert(deps),
+    registerSplit(deps),
     // Batch
     registerBatchRefresh(deps),
     registerBatchLoadMore(deps),

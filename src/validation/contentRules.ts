@@ -9,7 +9,7 @@ import { describeValue, hasKey, isPlainObject, type RecordReporter } from './rep
 type ChunkType = 'text' | 'image_url' | 'image' | 'input_audio' | 'audio_url' | 'thinking';
 
 /** The keys each chunk type defines (mistral-common: TextChunk, ImageURLChunk, ImageChunk, AudioChunk, AudioURLChunk, ThinkChunk). */
-const CHUNK_KEYS: Record<ChunkType, ReadonlySet<string>> = {
+export const CHUNK_KEYS: Record<ChunkType, ReadonlySet<string>> = {
   text: new Set(['type', 'text']),
   image_url: new Set(['type', 'image_url']),
   image: new Set(['type', 'image']),

@@ -59,6 +59,10 @@ const contexts = await Promise.all([
   esbuild.context({ ...common, entryPoints: ['src/validation/worker.ts'], outfile: 'dist/validation-worker.js' }),
 ]);
 
+// The Batch Results webview loads the codicon font from the extension itself (its CSP allows no remote resources).
+fs.mkdirSync('dist/codicons', { recursive: true });
+for (const file of ['codicon.css', 'codicon.ttf']) fs.copyFileSync(`node_modules/@vscode/codicons/dist/${file}`, `dist/codicons/${file}`);
+
 if (watch) {
   await Promise.all(contexts.map((c) => c.watch()));
 } else {

@@ -12,6 +12,7 @@ import { registerBatchRefresh } from './batch/commands/refresh';
 import { registerConvert } from './dataTools/convertCommand';
 import { registerSplit } from './dataTools/splitCommand';
 import type { Deps } from './deps';
+import { registerBatchResults } from './results';
 import { registerClearFilter } from './files/commands/clearFilter';
 import { registerCopyFileId } from './files/commands/copyFileId';
 import { registerCopySignedUrl } from './files/commands/copySignedUrl';
@@ -59,5 +60,7 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerBatchDelete(deps),
     registerBatchOpenResults(deps),
     registerBatchCopyJobId(deps),
+    // Batch results viewer (custom editor) and View Batch Results
+    registerBatchResults(deps),
   );
 }

@@ -1,0 +1,364 @@
+// The Batch Results webview: a virtualised table of joined rows (only the rows in view exist in the DOM, fetched a
+// page at a time from the extension), status chips, error groups, and a detail pane that renders a request and its
+// response as a conversation. Plain script, no framework: the page is small and the CSP allows only this file.
+// @ts-check
+(function () {
+  'use strict';
+  // eslint-disable-next-line no-undef
+  const vscode = acquireVsCodeApi();
+  const strings = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
+  const t = (key, ...args) => String(strings[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+
+  const ROW_HEIGHT = 24;
+  const PAGE = 200;
+  const OVERSCAN = 10;
+  const COLUMNS = [
+    { key: 'index', label: '#', cls: 'num' },
+    { key: 'custom_id', label: t('customId') },
+    { key: 'status', label: t('status') },
+    { key: 'status_code', label: t('httpStatus'), cls: 'num' },
+    { key: 'request', label: t('request') },
+    { key: 'response', label: t('response') },
+    { key: 'tokens', label: t('tokens'), cls: 'num' },
+    { key: 'error', label: t('error') },
+  ];
+  const STATUS_ICONS = { succeeded: 'pass', failed: 'error', missing: 'question' };
+
+  const saved = vscode.getState() ?? {};
+  /** What the table shows: sent with every page request; the extension keeps the matching order. */
+  let query = saved.query ?? { text: '', statuses: [], error: undefined, sort: 'index', descending: false };
+  let info = null;
+  let generation = 0;
+  let total = 0;
+  /** Rows of the current query by position. */
+  let cache = new Map();
+  const pending = new Set();
+  let selectedPos = -1;
+  let selectedIndex = typeof saved.selectedIndex === 'number' ? saved.selectedIndex : -1;
+  let requestId = 0;
+  const requests = new Map();
+
+  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+
+  function el(tag, attrs = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) {
+      if (value === undefined || value === null || value === false) continue;
+      if (name === 'className') node.className = String(value);
+      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+      else node.setAttribute(name, value === true ? '' : String(value));
+    }
+    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
+    return node;
+  }
+  const icon = (name) => el('span', { className: `codicon codicon-${name}`, 'aria-hidden': 'true' });
+
+  function saveState() {
+    vscode.setState({ query, selectedIndex });
+  }
+
+  // ----- Layout ---------------------------------------------------------------------------------------------------
+  let viewport, spacer, rowsLayer, footer, detailPane, groupsList, filterInput, chips, headerCells;
+
+  function build() {
+    app.replaceChildren();
+    app.setAttribute('aria-busy', 'false');
+    const stats = info.stats;
+    const meta = info.job ? `${info.job.id} · ${info.job.endpoint}${info.job.model ? ` · ${info.job.model}` : ''}` : info.joinedWith ? t('joinedWith', info.joinedWith) : '';
+    chips = [
+      ['', t('all'), stats.requests],
+      ['succeeded', t('succeeded'), stats.succeeded],
+      ['failed', t('failed'), stats.failed],
+      ['missing', t('missing'), stats.missing],
+    ].map(([status, label, count]) =>
+      el('button', { className: `chip ${status}`, 'data-status': status, 'aria-pressed': 'false', onclick: () => setStatus(status) },
+        status ? icon(STATUS_ICONS[status]) : null, el('span', { className: 'label' }, label), el('span', { className: 'count' }, count.toLocaleString())));
+    filterInput = el('input', { id: 'filter', type: 'search', placeholder: t('search'), 'aria-label': t('search'), value: query.text ?? '' });
+    let debounce;
+    filterInput.addEventListener('input', () => {
+      clearTimeout(debounce);
+      debounce = setTimeout(() => setQuery({ text: filterInput.value }), 150);
+    });
+    filterInput.addEventListener('keydown', (event) => {
+      if (event.key === 'ArrowDown') {
+        event.preventDefault();
+        viewport.focus();
+        if (selectedPos < 0) select(0);
+      }
+    });
+    const failedCount = stats.failed + stats.missing;
+    const createFailed = el('button', {
+      id: 'createFailed', className: 'primary', disabled: !info.hasInputs || failedCount === 0,
+      title: info.hasInputs ? t('createFailed') : t('createFailedNoInputs'),
+      onclick: () => vscode.postMessage({ type: 'createFailed' }),
+    }, icon('debug-restart'), t('createFailed'));
+    const exportCsv = el('button', { id: 'exportCsv', onclick: () => vscode.postMessage({ type: 'exportCsv', query }) }, icon('export'), t('exportCsv'));
+    const joinInput = !info.hasInputs && info.local
+      ? el('button', { id: 'joinInput', title: t('joinInputHint'), onclick: () => vscode.postMessage({ type: 'joinInput' }) }, icon('link'), t('joinInput'))
+      : null;
+    const notices = [];
+    if (stats.unmatchedResults > 0) notices.push(t('unmatched', stats.unmatchedResults));
+    if (stats.unreadableResults > 0) notices.push(t('unreadable', stats.unreadableResults));
+    if (!info.hasInputs) notices.push(t('joinInputHint'));
+
+    groupsList = el('ul', { className: 'groups', 'aria-label': t('errors') });
+    const groups = info.groups.length > 0 ? el('section', { className: 'errors' }, el('h2', {}, icon('warning'), t('errors')), groupsList) : null;
+
+    headerCells = COLUMNS.map((column) =>
+      el('div', { role: 'columnheader', className: `cell ${column.key} ${column.cls ?? ''}`, 'data-key': column.key },
+        el('button', { title: t('sortBy', column.label), onclick: () => sortBy(column.key) }, column.label, el('span', { className: 'sort codicon' }))));
+    spacer = el('div', { className: 'spacer' });
+    rowsLayer = el('div', { className: 'rows' });
+    viewport = el('div', { className: 'viewport', id: 'viewport', tabindex: '0', role: 'rowgroup', 'aria-label': info.title }, spacer, rowsLayer);
+    viewport.addEventListener('scroll', () => render());
+    viewport.addEventListener('keydown', onKey);
+    footer = el('div', { className: 'footer', 'aria-live': 'polite' });
+    detailPane = el('aside', { className: 'detail', id: 'detail', 'aria-label': t('detail'), tabindex: '-1' }, el('p', { className: 'hint' }, t('selectRow')));
+
+    app.append(...[
+      el('header', {},
+        el('div', { className: 'title' }, icon('table'), el('h1', {}, info.title), el('span', { className: 'meta' }, meta)),
+        el('div', { className: 'toolbar' }, el('div', { className: 'chips', role: 'group' }, chips), filterInput, createFailed, exportCsv, joinInput)),
+      notices.length > 0 ? el('div', { className: 'notice' }, icon('info'), notices.join(' · ')) : null,
+      groups,
+      el('div', { className: 'main' },
+        el('div', { className: 'table', role: 'grid', 'aria-rowcount': String(stats.requests) },
+          el('div', { className: 'thead', role: 'row' }, headerCells), viewport, footer),
+        detailPane),
+    ].filter(Boolean));
+    new ResizeObserver(() => render()).observe(viewport);
+    renderControls();
+    refresh();
+  }
+
+  function renderControls() {
+    const status = query.statuses?.[0] ?? '';
+    for (const chip of chips) chip.setAttribute('aria-pressed', String(chip.dataset.status === status && !query.error));
+    groupsList.replaceChildren(...info.groups.map((group) =>
+      el('li', {}, el('button', {
+        className: 'group', 'aria-pressed': String(query.error === group.message), 'data-message': group.message,
+        title: group.message, onclick: () => setQuery({ error: query.error === group.message ? undefined : group.message, statuses: [] }),
+      }, el('span', { className: 'count' }, `${group.count.toLocaleString()} ×`), el('span', { className: 'message' }, group.message)))));
+    for (const cell of headerCells) {
+      const sorted = cell.dataset.key === query.sort;
+      cell.setAttribute('aria-sort', sorted ? (query.descending ? 'descending' : 'ascending') : 'none');
+      const arrow = cell.querySelector('.sort');
+      arrow.className = `sort codicon${sorted ? (query.descending ? ' codicon-arrow-down' : ' codicon-arrow-up') : ''}`;
+    }
+  }
+
+  // ----- Query and paging -----------------------------------------------------------------------------------------
+  function setStatus(status) {
+    setQuery({ statuses: status ? [status] : [], error: undefined });
+  }
+
+  function sortBy(key) {
+    setQuery(query.sort === key ? { descending: !query.descending } : { sort: key, descending: false });
+  }
+
+  function setQuery(change) {
+    query = { ...query, ...change };
+    saveState();
+    renderControls();
+    refresh();
+  }
+
+  function refresh() {
+    generation++;
+    cache = new Map();
+    pending.clear();
+    selectedPos = -1;
+    viewport.scrollTop = 0;
+    total = 0;
+    fetchPage(0);
+  }
+
+  function fetchPage(offset) {
+    if (pending.has(offset)) return;
+    pending.add(offset);
+    const id = ++requestId;
+    requests.set(id, { generation, offset });
+    vscode.postMessage({ type: 'page', requestId: id, query, offset, limit: PAGE });
+  }
+
+  function onPage(message) {
+    const request = requests.get(message.requestId);
+    requests.delete(message.requestId);
+    if (!request || request.generation !== generation) return;
+    pending.delete(request.offset);
+    total = message.total;
+    message.rows.forEach((row, i) => cache.set(message.offset + i, row));
+    spacer.style.height = `${total * ROW_HEIGHT}px`;
+    footer.textContent = total === 0 ? t('noRows') : t('shown', total.toLocaleString(), info.rowCount.toLocaleString());
+    if (selectedPos < 0 && selectedIndex >= 0) {
+      // Keep the row that was selected (after a filter change or a reload) when it is still listed.
+      for (const [pos, row] of cache) if (row.index === selectedIndex) selectedPos = pos;
+    }
+    render();
+  }
+
+  function render() {
+    if (!viewport) return;
+    const height = viewport.clientHeight || 400;
+    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
+    const last = Math.min(total - 1, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+    const rows = [];
+    for (let pos = first; pos <= last; pos++) {
+      const row = cache.get(pos);
+      if (!row) {
+        fetchPage(Math.floor(pos / PAGE) * PAGE);
+        continue;
+      }
+      rows.push(renderRow(row, pos));
+    }
+    rowsLayer.replaceChildren(...rows);
+    viewport.setAttribute('aria-activedescendant', selectedPos >= 0 ? `row-${selectedPos}` : '');
+  }
+
+  function renderRow(row, pos) {
+    const cells = COLUMNS.map((column) => {
+      let value = row[column.key];
+      if (column.key === 'index') value = row.index + 1;
+      const content = column.key === 'status'
+        ? [icon(STATUS_ICONS[row.status]), t(row.status)]
+        : [value === null || value === undefined ? '' : typeof value === 'number' ? value.toLocaleString() : value];
+      return el('div', { role: 'gridcell', className: `cell ${column.key} ${column.cls ?? ''}`, title: typeof value === 'string' ? value : undefined }, ...content);
+    });
+    const node = el('div', {
+      role: 'row', id: `row-${pos}`, className: `row ${row.status}${pos === selectedPos ? ' selected' : ''}`,
+      'aria-selected': String(pos === selectedPos), 'aria-rowindex': String(pos + 1), 'data-custom-id': row.custom_id ?? '',
+      onclick: () => select(pos), ondblclick: () => detailPane.focus(),
+    }, cells);
+    node.style.top = `${pos * ROW_HEIGHT}px`;
+    return node;
+  }
+
+  function select(pos) {
+    if (total === 0) return;
+    selectedPos = Math.max(0, Math.min(total - 1, pos));
+    const top = selectedPos * ROW_HEIGHT;
+    if (top < viewport.scrollTop) viewport.scrollTop = top;
+    else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
+    render();
+    const row = cache.get(selectedPos);
+    if (row) {
+      selectedIndex = row.index;
+      saveState();
+      vscode.postMessage({ type: 'detail', index: row.index });
+    }
+  }
+
+  function onKey(event) {
+    const pageRows = Math.max(1, Math.floor(viewport.clientHeight / ROW_HEIGHT) - 1);
+    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
+    if (event.key in moves) select((selectedPos < 0 ? -1 : selectedPos) + moves[event.key]);
+    else if (event.key === 'Home') select(0);
+    else if (event.key === 'End') select(total - 1);
+    else if (event.key === 'Enter') detailPane.focus();
+    else if ((event.ctrlKey || event.metaKey) && event.key === 'c' && selectedIndex >= 0) vscode.postMessage({ type: 'copyId', index: selectedIndex });
+    else if (event.key === '/' || ((event.ctrlKey || event.metaKey) && event.key === 'f')) filterInput.focus();
+    else return;
+    event.preventDefault();
+  }
+
+  // ----- Detail: a request and its response as a conversation ----------------------------------------------------
+  const MAX_JSON = 50_000;
+
+  function json(value) {
+    const text = JSON.stringify(value, (key, v) => (Array.isArray(v) && v.length > 16 && v.every((x) => typeof x === 'number') ? `[${v.slice(0, 8).join(', ')}, … ${v.length} numbers]` : v), 2) ?? 'null';
+    return el('pre', { className: 'json' }, text.length > MAX_JSON ? `${text.slice(0, MAX_JSON)}\n…` : text);
+  }
+
+  function contentNodes(content) {
+    if (typeof content === 'string') return [el('div', { className: 'text' }, content)];
+    if (!Array.isArray(content)) return content === null || content === undefined ? [] : [json(content)];
+    return content.map((chunk) => {
+      if (typeof chunk === 'string') return el('div', { className: 'text' }, chunk);
+      if (chunk && typeof chunk.text === 'string') return el('div', { className: 'text' }, chunk.text);
+      const url = chunk?.image_url?.url ?? chunk?.image_url;
+      // data: images are shown; remote ones are named only (the CSP loads nothing from the network).
+      if (typeof url === 'string') return url.startsWith('data:image/') ? el('img', { src: url, alt: '' }) : el('div', { className: 'attachment' }, icon('file-media'), url);
+      const doc = chunk?.document_url;
+      if (typeof doc === 'string') return el('div', { className: 'attachment' }, icon('file-pdf'), doc);
+      return json(chunk);
+    });
+  }
+
+  function toolCalls(calls) {
+    if (!Array.isArray(calls) || calls.length === 0) return null;
+    return el('div', { className: 'tools' }, el('div', { className: 'tools-title' }, icon('tools'), t('toolCalls')),
+      calls.map((call) => el('pre', { className: 'tool' }, `${call?.function?.name ?? 'tool'}(${typeof call?.function?.arguments === 'string' ? call.function.arguments : JSON.stringify(call?.function?.arguments ?? {})})`)));
+  }
+
+  function bubble(message, extraClass = '') {
+    const role = typeof message?.role === 'string' ? message.role : 'message';
+    const marks = message?.weight === 0 ? ' weight-0' : '';
+    return el('div', { className: `bubble ${role}${marks} ${extraClass}` },
+      el('div', { className: 'role' }, role, message?.name ? ` · ${message.name}` : '', message?.tool_call_id ? ` · ${message.tool_call_id}` : ''),
+      ...contentNodes(message?.content), toolCalls(message?.tool_calls));
+  }
+
+  function requestNodes(request) {
+    if (request === undefined) return [el('p', { className: 'hint' }, t('joinInputHint'))];
+    if (request && Array.isArray(request.messages)) {
+      const params = Object.entries(request).filter(([key]) => key !== 'messages' && key !== 'tools');
+      return [
+        params.length > 0 ? el('div', { className: 'params' }, params.map(([key, value]) => el('span', { className: 'param' }, `${key}: ${typeof value === 'string' ? value : JSON.stringify(value)}`))) : null,
+        ...request.messages.map((message) => bubble(message)),
+      ];
+    }
+    return [json(request)];
+  }
+
+  function responseNodes(detail) {
+    const response = detail.response;
+    if (response === null || response === undefined) return [el('p', { className: 'hint' }, t('noResponse'))];
+    if (Array.isArray(response.choices)) {
+      const usage = response.usage ? el('div', { className: 'params' }, Object.entries(response.usage).filter(([, v]) => v !== null).map(([k, v]) => el('span', { className: 'param' }, `${k}: ${v}`))) : null;
+      return [...response.choices.map((choice) => bubble(choice.message ?? { role: 'assistant', content: choice.text }, 'response')), usage];
+    }
+    return [json(response)];
+  }
+
+  function onDetail(message) {
+    const detail = message.detail;
+    if (detail.index !== selectedIndex) return;
+    detailPane.replaceChildren(
+      el('div', { className: 'detail-head' },
+        el('span', { className: `badge ${detail.status}` }, icon(STATUS_ICONS[detail.status]), t(detail.status)),
+        detail.status_code !== null ? el('span', { className: 'code' }, `HTTP ${detail.status_code}`) : null,
+        el('code', { className: 'custom-id' }, detail.custom_id ?? '—'),
+        el('button', { className: 'icon', title: t('copyId'), 'aria-label': t('copyId'), onclick: () => vscode.postMessage({ type: 'copyId', index: detail.index }) }, icon('copy'))),
+      detail.error ? el('div', { className: 'error-box', role: 'alert' }, icon('error'), detail.error.message) : null,
+      el('h3', {}, t('request')),
+      ...requestNodes(detail.request),
+      el('h3', {}, t('response')),
+      ...responseNodes(detail),
+    );
+  }
+
+  window.addEventListener('message', (event) => {
+    const message = event.data;
+    switch (message?.type) {
+      case 'ready':
+        info = message;
+        build();
+        break;
+      case 'page':
+        onPage(message);
+        break;
+      case 'detail':
+        onDetail(message);
+        break;
+      case 'loading':
+        app.setAttribute('aria-busy', 'true');
+        app.replaceChildren(el('p', { className: 'load-state' }, t('loading')));
+        break;
+      case 'failed':
+        app.setAttribute('aria-busy', 'false');
+        app.replaceChildren(el('p', { className: 'load-state load-failed', role: 'alert' }, icon('error'), message.message));
+        break;
+    }
+  });
+  vscode.postMessage({ type: 'init' });
+})();

@@ -1,0 +1,103 @@
+/**
+ * The Batch Results viewer in the real workbench, reaching into its webview: the demo's finished job (12 support
+ * tickets, two of which failed) opens joined with its requests; the user filters to the failures, sees them grouped by
+ * message, reads a request and its answer as a conversation, and turns the failures into a new batch file.
+ * Runs after filesView.test.ts, which sets the API key.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { FrameLocator } from 'playwright-core';
+import { uiContext } from './context';
+
+const DEMO_JOB = '7c1e5a0f-2b9d-4d4e-9a61-3f0c2d8e4b17';
+const FAILED = ['ticket-1003', 'ticket-1006'];
+
+async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/** VS Code hosts a webview in an iframe that loads the page into an inner #active-frame. */
+function viewer(): FrameLocator {
+  return uiContext().workbench.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
+}
+
+async function rowIds(frame: FrameLocator): Promise<string[]> {
+  return frame.locator('.row').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-custom-id') ?? ''));
+}
+
+describe('Batch Results viewer in the workbench', () => {
+  it('opens a finished job from the palette: one row per request, joined by custom_id', async () => {
+    const { workbench } = uiContext();
+    // Room for the table: the Problems panel an earlier test opened is hidden (Ctrl+J toggles it).
+    if (await workbench.page.locator('.part.panel').isVisible()) {
+      await workbench.page.keyboard.press('Control+J');
+      await workbench.page.locator('.part.panel').waitFor({ state: 'hidden' });
+    }
+    await workbench.runCommand('Mistral: View Batch Results');
+    await workbench.pickQuickItem(DEMO_JOB);
+    await workbench.activeTab.filter({ hasText: DEMO_JOB }).waitFor({ state: 'visible' });
+    const frame = viewer();
+    await frame.locator('.row').first().waitFor({ state: 'visible', timeout: 60_000 });
+    const ids = await rowIds(frame);
+    assert.deepEqual(ids, Array.from({ length: 12 }, (_, i) => `ticket-${1000 + i}`));
+    assert.equal(await frame.locator('.chip.failed .count').innerText(), '2');
+    assert.equal(await frame.locator('.chip.succeeded .count').innerText(), '10');
+    // The request column shows the user's question, not the JSON around it.
+    assert.doesNotMatch(await frame.locator('.row').first().locator('.cell.request').innerText(), /[{}]/);
+  });
+
+  it('filters to the failed requests and groups them by error message', async () => {
+    const frame = viewer();
+    await frame.locator('.chip.failed').click();
+    await waitFor(async () => ((await rowIds(frame)).join() === FAILED.join() ? true : undefined), 'only the failed rows');
+    const groups = await frame.locator('.group').allInnerTexts();
+    assert.equal(groups.length, 2, groups.join(' | '));
+    assert.ok(groups.some((group) => /1 ×\s*Request timed out/.test(group)), groups.join(' | '));
+    await frame.locator('.group', { hasText: 'Request timed out' }).click();
+    await waitFor(async () => ((await rowIds(frame)).join() === 'ticket-1006' ? true : undefined), 'the rows of one error group');
+    // Typing narrows further; a text nothing matches says so.
+    await frame.locator('#filter').fill('no such text anywhere');
+    await frame.locator('.footer', { hasText: 'No request matches' }).waitFor({ state: 'visible' });
+    await frame.locator('#filter').fill('');
+    await frame.locator('.chip[data-status=""]').click();
+    await waitFor(async () => ((await rowIds(frame)).length === 12 ? true : undefined), 'all rows again');
+  });
+
+  it('shows a request and its response as a conversation, from the keyboard', async () => {
+    const { workbench, screenshotDir } = uiContext();
+    const frame = viewer();
+    await frame.locator('.row', { hasText: 'ticket-1001' }).click();
+    const detail = frame.locator('#detail');
+    await detail.locator('.bubble.user').waitFor({ state: 'visible' });
+    await detail.locator('.bubble.assistant.response').waitFor({ state: 'visible' });
+    assert.equal(await detail.locator('.custom-id').innerText(), 'ticket-1001');
+    assert.notEqual((await detail.locator('.bubble.assistant .text').first().innerText()).trim(), '');
+    // Down twice from ticket-1001 reaches the failed ticket-1003: its error is shown, and there is no answer.
+    await workbench.page.keyboard.press('ArrowDown');
+    await workbench.page.keyboard.press('ArrowDown');
+    await detail.locator('.custom-id', { hasText: 'ticket-1003' }).waitFor({ state: 'visible' });
+    await detail.locator('.error-box', { hasText: 'too large' }).waitFor({ state: 'visible' });
+    assert.equal(await frame.locator('.row.selected').getAttribute('data-custom-id'), 'ticket-1003');
+    await workbench.clearNotifications();
+    await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-batch-results.png') });
+  });
+
+  it('turns the failed requests into a new batch file with one click', async () => {
+    const { workbench, session } = uiContext();
+    await viewer().locator('#createFailed').click();
+    const name = `${DEMO_JOB}-failed.jsonl`;
+    await workbench.activeTab.filter({ hasText: name }).waitFor({ state: 'visible' });
+    const written = path.join(session.sandbox.workspaceDir, name);
+    const lines = fs.readFileSync(written, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; body: unknown });
+    assert.deepEqual(lines.map((line) => line.custom_id), FAILED);
+    assert.ok(lines.every((line) => typeof line.body === 'object' && line.body !== null), 'whole request lines, bodies included');
+    await waitFor(async () => ((await workbench.activeEditorLines()).some((line) => line.includes('ticket-1006')) ? true : undefined), 'the new file in an editor');
+  });
+});

@@ -10,6 +10,7 @@ import { errorCount, validateUploads, type PlannedUpload } from '../../validatio
 import { showProblemsPanel } from '../../validation/runner';
 import { asOptions, listNames, toUri, urisFromArgs } from '../../shared/args';
 import { purposeFromArg } from '../../shared/purposes';
+import { checkUploads } from '../../shared/uploadChecks';
 import { readHead, suggestPurpose } from '../purposeDetection';
 import { askPurposeAndVisibility, pickLocalFiles, saveDirtyDocuments } from './uploadPrompts';
 
@@ -94,8 +95,17 @@ async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandO
       if (file) file.size = (await fs.stat(file.uri.fsPath)).size;
     }
 
-    const planned = await choosePurposes(deps, files, options);
-    if (!planned) return { ...outcome, cancelled: true };
+    const chosen = await choosePurposes(deps, files, options);
+    if (!chosen) return { ...outcome, cancelled: true };
+    // A type, size or page count the purpose cannot take is refused here, before validation and before any byte.
+    const checked = await checkUploads(chosen.uploads);
+    for (const { file, message } of checked.refused) outcome.failed.push({ uri: file.uri, error: message });
+    if (checked.warnings.length > 0) void vscode.window.showWarningMessage(checked.warnings.join(' '));
+    if (checked.accepted.length === 0) {
+      reportOutcome(deps, outcome);
+      return outcome;
+    }
+    const planned = { ...chosen, uploads: checked.accepted };
     visibility = planned.visibility;
 
     const mode = options.validation ?? deps.settings.validationBeforeUpload;

@@ -1,0 +1,207 @@
+/**
+ * What Run OCR and Transcribe share: the file the command was run on (a local file from the Explorer or an editor,
+ * or a remote one from the Files view), the checked upload of a local file, the folder the result is saved in, the
+ * question before replacing a file, and opening the result.
+ */
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { MistralFile } from '../../api/files/types';
+import { purposeInfo } from '../../purposes/purposes';
+import { uniqueFilename } from '../../util/sanitizeFilename';
+import type { Deps } from '../deps';
+import { toUri, urisFromArgs } from '../shared/args';
+import { fileOrIdFromArg, isMistralFile } from '../shared/fileArgs';
+import type { ProgressSink } from '../shared/feedback';
+import { checkUploads } from '../shared/uploadChecks';
+
+/** Drives `mistral.runOcr` / `mistral.transcribe` without UI (tests, other extensions). */
+export interface DocumentCommandOptions {
+  /** A local file to upload and read. */
+  uri?: vscode.Uri | string;
+  /** A file already uploaded (its id, or the file). */
+  file?: MistralFile | string;
+  /** 'save': Markdown (and images) written to a folder; 'view': a read-only editor, nothing saved. Asked for remote files. */
+  output?: 'save' | 'view';
+  /** Where to save; asked when absent (default: beside the local file, or a folder in the workspace). */
+  folder?: vscode.Uri | string;
+  /** When the Markdown file exists already; asked when absent. */
+  ifExists?: 'replace' | 'keepBoth';
+  /** Upload a local file even when its type is only possibly accepted (skips the warning's question). */
+  force?: boolean;
+  /** OCR: pages to read, e.g. "0,2-4" (from 0); all when absent. */
+  pages?: string;
+  /** OCR of a long document, viewed read-only: open this page (from 1) on its own. */
+  page?: number;
+}
+export const DOCUMENT_OPTION_KEYS = ['uri', 'file', 'output', 'folder', 'ifExists', 'force', 'pages', 'page'] as const;
+
+export type DocumentSource = { kind: 'local'; uri: vscode.Uri; name: string } | { kind: 'remote'; file: MistralFile | string; name: string };
+export type ResolvedSource = { kind: 'local'; uri: vscode.Uri; name: string } | { kind: 'remote'; file: MistralFile; name: string };
+
+export interface DocumentOutcome {
+  fileId?: string;
+  /** The saved Markdown, or the read-only document shown. */
+  markdown?: vscode.Uri;
+  images: vscode.Uri[];
+  /** Why nothing was done (a refused type, a dismissed question). */
+  stopped?: 'refused' | 'cancelled';
+}
+
+/** The source from a command's arguments: Explorer (uri, uris[]), editor menus (uri), Files view nodes, or options. */
+export function sourceFromArgs(args: readonly unknown[]): { source: DocumentSource | undefined; options: DocumentCommandOptions } {
+  const [first, second] = args;
+  const options = asDocumentOptions(first) ?? asDocumentOptions(args[args.length - 1]) ?? {};
+  if (options.uri !== undefined) {
+    const uri = toUri(options.uri);
+    return { source: { kind: 'local', uri, name: path.basename(uri.fsPath) }, options };
+  }
+  if (options.file !== undefined) return { source: remote(options.file), options };
+  const remoteArg = fileOrIdFromArg(first);
+  if (remoteArg !== undefined && !(first instanceof vscode.Uri) && typeof first !== 'string') return { source: remote(remoteArg), options };
+  const [uri] = urisFromArgs(first, second);
+  if (uri) return { source: { kind: 'local', uri, name: path.basename(uri.fsPath) }, options };
+  return { source: undefined, options };
+}
+
+/** An options object: not a Uri, a file or a Files-view node (`{ kind, file }`), and naming at least one option. */
+function asDocumentOptions(value: unknown): DocumentCommandOptions | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value) || value instanceof vscode.Uri || 'kind' in value || isMistralFile(value)) return undefined;
+  return DOCUMENT_OPTION_KEYS.some((key) => key in value) ? (value as DocumentCommandOptions) : undefined;
+}
+
+function remote(file: MistralFile | string): DocumentSource {
+  return { kind: 'remote', file, name: typeof file === 'string' ? file : file.filename || file.id };
+}
+
+/** A remote source given by id is looked up once, for its name (the result is named after it). */
+export async function resolveRemote(deps: Deps, source: DocumentSource & { kind: 'remote' }): Promise<ResolvedSource> {
+  const file = typeof source.file === 'string' ? await deps.client.files.retrieve(source.file) : source.file;
+  return { kind: 'remote', file, name: file.filename || file.id };
+}
+
+/** With no argument: the active editor's file when its type fits the purpose, else an open dialog filtered to it. */
+export async function pickLocalSource(purpose: 'ocr' | 'audio', title: string): Promise<DocumentSource | undefined> {
+  const info = purposeInfo(purpose);
+  const active = vscode.window.activeTextEditor?.document.uri;
+  const extensions: readonly string[] = info?.extensions ?? [];
+  if (active?.scheme === 'file' && extensions.includes(path.extname(active.fsPath).slice(1).toLowerCase())) {
+    return { kind: 'local', uri: active, name: path.basename(active.fsPath) };
+  }
+  const picked = await vscode.window.showOpenDialog({
+    canSelectMany: false,
+    openLabel: title,
+    title,
+    defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+    filters: { [info?.filterName(vscode.l10n) ?? purpose]: [...extensions], [vscode.l10n.t('All files')]: ['*'] },
+  });
+  return picked?.[0] && { kind: 'local', uri: picked[0], name: path.basename(picked[0].fsPath) };
+}
+
+/**
+ * The purpose's checks for a local file: a refusal is shown (naming what the purpose takes) and stops the command;
+ * a warning asks whether to go on, unless `force`. True when the file may be uploaded.
+ */
+export async function checkLocalSource(uri: vscode.Uri, purpose: 'ocr' | 'audio', force: boolean): Promise<boolean> {
+  if (uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage(vscode.l10n.t('Only files on this machine can be sent to Mistral.'));
+    return false;
+  }
+  const stat = await fs.stat(uri.fsPath).catch(() => undefined);
+  if (!stat?.isFile()) {
+    void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" is not a file.', path.basename(uri.fsPath)));
+    return false;
+  }
+  const checked = await checkUploads([{ uri, size: stat.size, purpose }]);
+  if (checked.refused.length > 0) {
+    void vscode.window.showErrorMessage(checked.refused[0].message);
+    return false;
+  }
+  if (checked.warnings.length === 0 || force) return true;
+  const upload = vscode.l10n.t('Upload Anyway');
+  const answer = await vscode.window.showWarningMessage(checked.warnings.join(' '), { modal: true }, upload);
+  return answer === upload;
+}
+
+/** Uploads a checked local file with the purpose, reporting bytes sent; resolves with the file id. */
+export async function uploadSource(deps: Deps, uri: vscode.Uri, purpose: 'ocr' | 'audio', signal: AbortSignal, progress: ProgressSink): Promise<MistralFile> {
+  let reported = 0;
+  const file = await deps.client.files.upload(uri.fsPath, {
+    purpose,
+    visibility: deps.settings.defaultVisibility,
+    signal,
+    onProgress: ({ transferred, total }) => {
+      const percent = total ? Math.floor((transferred * 100) / total) : 0;
+      if (percent < reported + 10 && percent < 100) return;
+      reported = percent;
+      progress.report({ message: vscode.l10n.t('uploading… {0}%', percent) });
+    },
+  });
+  deps.log.info(`Uploaded ${path.basename(uri.fsPath)} as ${file.id} (${purpose}) for ${purpose === 'ocr' ? 'OCR' : 'transcription'}`);
+  deps.files.refresh(purpose);
+  return file;
+}
+
+/** For a remote file: save the result, or open it read-only with nothing written. Undefined when dismissed. */
+export async function askOutput(name: string): Promise<'save' | 'view' | undefined> {
+  const view = { label: vscode.l10n.t('Open Read-Only'), detail: vscode.l10n.t('Show the result in an editor and its preview; nothing is saved'), output: 'view' as const };
+  const save = { label: vscode.l10n.t('Save to a Folder…'), detail: vscode.l10n.t('Write the Markdown (and images) to a folder you choose'), output: 'save' as const };
+  const picked = await vscode.window.showQuickPick([view, save], { title: vscode.l10n.t('Result of "{0}"', name), placeHolder: vscode.l10n.t('Open the result or save it?') });
+  return picked?.output;
+}
+
+/**
+ * The folder to save in: beside the local file, or `<workspace>/<defaultFolderName>` for a remote one, offered first
+ * (Enter takes it), with the other place and any folder as alternatives. Undefined when dismissed.
+ */
+export async function chooseFolder(source: DocumentSource, defaultFolderName: string): Promise<vscode.Uri | undefined> {
+  interface FolderItem extends vscode.QuickPickItem { folder?: vscode.Uri }
+  const items: FolderItem[] = [];
+  if (source.kind === 'local') {
+    const beside = vscode.Uri.file(path.dirname(source.uri.fsPath));
+    items.push({ label: vscode.l10n.t('Beside "{0}"', source.name), description: vscode.workspace.asRelativePath(beside, true), folder: beside });
+  }
+  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (workspace) {
+    const folder = vscode.Uri.joinPath(workspace, defaultFolderName);
+    items.push({ label: vscode.l10n.t('In "{0}/" of the workspace', defaultFolderName), description: vscode.workspace.asRelativePath(folder, true), folder });
+  }
+  items.push({ label: vscode.l10n.t('Choose a Folder…') });
+  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Save the result of "{0}"', source.name), placeHolder: vscode.l10n.t('Where should the Markdown and its images go?') });
+  if (!picked) return undefined;
+  if (picked.folder) return picked.folder;
+  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save Here'), defaultUri: workspace });
+  return chosen?.[0];
+}
+
+/**
+ * The name to write `fileName` under in `folder`: itself when free; when taken, the user says (or `ifExists` says)
+ * whether to replace it or keep both (`name (1).md`). Undefined when dismissed.
+ */
+export async function resolveTarget(folder: vscode.Uri, fileName: string, ifExists: 'replace' | 'keepBoth' | undefined): Promise<string | undefined> {
+  const exists = (name: string): boolean => existsSync(path.join(folder.fsPath, name));
+  if (!exists(fileName)) return fileName;
+  let choice = ifExists;
+  if (!choice) {
+    const replace = vscode.l10n.t('Replace');
+    const keepBoth = vscode.l10n.t('Keep Both');
+    const answer = await vscode.window.showWarningMessage(
+      vscode.l10n.t('"{0}" already exists in {1}.', fileName, vscode.workspace.asRelativePath(folder, true)),
+      { modal: true, detail: vscode.l10n.t('Replace it with the new result, or keep both (the new one gets a number)?') },
+      replace,
+      keepBoth,
+    );
+    choice = answer === replace ? 'replace' : answer === keepBoth ? 'keepBoth' : undefined;
+  }
+  if (choice === 'replace') return fileName;
+  if (choice === 'keepBoth') return uniqueFilename(fileName, exists);
+  return undefined;
+}
+
+/** Opens Markdown in an editor with its rendered preview beside it. */
+export async function openWithPreview(uri: vscode.Uri): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
+  await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+}

@@ -12,6 +12,7 @@ import { registerBatchRefresh } from './batch/commands/refresh';
 import { registerConvert } from './dataTools/convertCommand';
 import { registerSplit } from './dataTools/splitCommand';
 import type { Deps } from './deps';
+import { registerDocumentCommands } from './documents/register';
 import { registerBatchResults } from './results';
 import { registerClearFilter } from './files/commands/clearFilter';
 import { registerCopyFileId } from './files/commands/copyFileId';
@@ -49,6 +50,8 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerSort(deps),
     // Validation
     registerValidate(deps),
+    // Documents: Run OCR, Transcribe
+    registerDocumentCommands(deps),
     // Data tools: Convert to Mistral JSONL, Split JSONL
     registerConvert(deps),
     registerSplit(deps),

@@ -91,7 +91,7 @@ export async function uploadCommand(ctx: CommandContext, positionals: string[], 
     });
     progress.finish();
     if (ctx.json) printJson(ctx, file);
-    else ctx.stdout.write(`Uploaded ${printable(file.filename)} (${formatBytes(file.bytes)}) as ${file.id}\n`);
+    else ctx.stdout.write(`Uploaded ${printable(file.filename)} (${formatBytes(file.bytes)}) as ${printable(file.id)}\n`);
   } finally {
     progress.finish();
   }
@@ -102,6 +102,8 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
   const out = text(options, 'out');
   let destination: string;
   let displayName: string;
+  // A name the user typed may be replaced; the remote name is only written where nothing is, up to the last moment.
+  let overwrite = true;
   const outStat = out === undefined ? undefined : await fs.promises.stat(path.resolve(ctx.cwd, out)).catch(() => undefined);
   if (out !== undefined && !outStat?.isDirectory()) {
     // An explicit file name is the user's choice: it is replaced (atomically) if it exists.
@@ -114,11 +116,13 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
     if (!options.force && fs.existsSync(destination)) {
       throw new UsageError(`${destination} already exists; pass --force to replace it or --out to choose another name`);
     }
+    overwrite = options.force === true;
   }
   const progress = new ProgressLine(ctx.stderr, 'Downloading', printable(displayName));
   try {
     const result = await ctx.api.files.downloadToFile(fileId, destination, {
       signal: ctx.signal,
+      overwrite,
       onProgress: (p) => {
         progress.update(p);
         ctx.relieveMemory?.(p.transferred);
@@ -135,7 +139,7 @@ export async function downloadCommand(ctx: CommandContext, positionals: string[]
 export async function deleteCommand(ctx: CommandContext, positionals: string[]): Promise<void> {
   const result = await ctx.api.files.delete(onePositional(positionals, 'file id'), { signal: ctx.signal });
   if (ctx.json) printJson(ctx, result);
-  else ctx.stdout.write(result.deleted ? `Deleted ${result.id}\n` : `Mistral did not delete ${result.id}\n`);
+  else ctx.stdout.write(result.deleted ? `Deleted ${printable(result.id)}\n` : `Mistral did not delete ${printable(result.id)}\n`);
 }
 
 export async function urlCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
@@ -143,5 +147,5 @@ export async function urlCommand(ctx: CommandContext, positionals: string[], opt
   const hours = wholeNumber(options, 'expiry', 0, 'a whole number of hours (1 to 168)') ?? SIGNED_URL_DEFAULT_HOURS;
   const signed = await ctx.api.files.getSignedUrl(fileId, hours, { signal: ctx.signal });
   if (ctx.json) printJson(ctx, { ...signed, expiry_hours: hours });
-  else ctx.stdout.write(`${signed.url}\n`);
+  else ctx.stdout.write(`${printable(signed.url)}\n`);
 }

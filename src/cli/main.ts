@@ -10,6 +10,7 @@ import { DEFAULT_BASE_URL } from '../api/core/endpoint';
 import { MistralApiError, errorMessage } from '../api/core/errors';
 import { errorCode } from '../api/core/errorMapping';
 import { removeLiveTempFilesSync } from '../api/files/download';
+import { terminalSafe } from './terminalSafe';
 import { BATCH_COMMANDS, BATCH_USAGE } from './batch';
 import { checkedUploadCommand, DOCUMENT_COMMANDS, DOCUMENT_USAGE } from './documents';
 import {
@@ -117,7 +118,8 @@ function splitCommand(argv: string[]): [string | undefined, string[]] {
 }
 
 export async function runCli(argv: string[], rawIo: CliIo): Promise<number> {
-  const io: CliIo = rawIo;
+  // Whatever any command prints, server strings included, reaches the terminal without control sequences.
+  const io: CliIo = { ...rawIo, stdout: terminalSafe(rawIo.stdout), stderr: terminalSafe(rawIo.stderr) };
   const [command, rest] = splitCommand(argv);
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     (command === undefined ? io.stderr : io.stdout).write(USAGE);
@@ -294,7 +296,7 @@ function main(): void {
       process.exitCode = signalExitCode ?? code;
     },
     (err: unknown) => {
-      process.stderr.write(`Unexpected failure: ${errorMessage(err)}\n`);
+      terminalSafe(process.stderr).write(`Unexpected failure: ${errorMessage(err)}\n`);
       process.exitCode = 1;
     },
   );

@@ -31,10 +31,10 @@ export function printable(text: string): string {
 export function renderFileList(list: FileList, page: number, nowMs: number = Date.now()): string {
   if (list.data.length === 0) return page > 0 ? `No files on page ${page}.\n` : 'No files.\n';
   const rows = list.data.map((file) => [
-    file.id,
+    printable(file.id),
     truncate(printable(file.filename), 48),
-    file.purpose,
-    file.sample_type,
+    printable(file.purpose),
+    printable(file.sample_type),
     formatBytes(file.bytes),
     formatRelativeTime(file.created_at, nowMs),
   ]);
@@ -45,18 +45,18 @@ export function renderFileList(list: FileList, page: number, nowMs: number = Dat
 
 export function renderFileDetails(file: MistralFile | RetrievedFile, nowMs: number = Date.now()): string {
   const rows: Array<[string, string]> = [
-    ['id', file.id],
+    ['id', printable(file.id)],
     ['filename', printable(file.filename)],
-    ['purpose', file.purpose],
-    ['sample type', file.sample_type],
-    ['source', file.source],
+    ['purpose', printable(file.purpose)],
+    ['sample type', printable(file.sample_type)],
+    ['source', printable(file.source)],
     ['size', file.bytes == null ? 'unknown' : `${formatBytes(file.bytes)} (${file.bytes.toLocaleString('en-US')} bytes)`],
     ['lines', file.num_lines == null ? '-' : file.num_lines.toLocaleString('en-US')],
-    ['mimetype', file.mimetype ?? '-'],
-    ['visibility', file.visibility ?? '-'],
+    ['mimetype', printable(file.mimetype ?? '-')],
+    ['visibility', printable(file.visibility ?? '-')],
     ['created', `${formatTimestamp(file.created_at)} (${formatRelativeTime(file.created_at, nowMs)})`],
     ['expires', file.expires_at == null ? 'never' : `${formatTimestamp(file.expires_at)} (${formatRelativeTime(file.expires_at, nowMs)})`],
-    ['signature', file.signature ?? '-'],
+    ['signature', printable(file.signature ?? '-')],
   ];
   if ('deleted' in file) rows.push(['deleted', file.deleted ? 'yes' : 'no']);
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -9,13 +9,18 @@ const FORBIDDEN_CHARS = /[<>:"/\\|?*]/g;
 // C0/C1 controls, plus bidi overrides that can disguise an extension ("gpj.exe" shown as "exe.jpg").
 // eslint-disable-next-line no-control-regex
 const INVISIBLE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
-// Device names Windows reserves with or without an extension ("con.txt" is the console too).
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+// Device names Windows reserves, in any case. Windows compares only what comes before the first dot, with trailing
+// spaces dropped, so "con.txt", "CON .txt", "nul.tar.gz" and "Com¹ . x" all name the device, not a file.
+const WINDOWS_RESERVED_STEM = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$|clock\$)$/i;
+
+function isWindowsReserved(name: string): boolean {
+  return WINDOWS_RESERVED_STEM.test(name.split('.')[0].replace(/ +$/, ''));
+}
 // Most file systems cap a name at 255 bytes; UTF-8 bytes are what ext4/APFS count.
 export const MAX_NAME_BYTES = 255;
 
 /**
- * "../../etc/passwd" -> "etc_passwd", "a/b\\c:d" -> "a_b_c_d", "CON.txt" -> "_CON.txt", "name. . " -> "name".
+ * "../../etc/passwd" -> "etc_passwd", "a/b\\c:d" -> "a_b_c_d", "CON .txt" -> "_CON .txt", "name. . " -> "name".
  * Path segments "." and ".." are dropped, the rest joined with "_", so the result never contains a separator
  * and never resolves outside the destination folder. Falls back to `fallback` when nothing readable is left.
  */
@@ -39,7 +44,7 @@ function clean(name: string): string {
   // Windows drops trailing dots and spaces, so "a.txt." would silently become another file.
   text = text.replace(/[. ]+$/, '').trimStart();
   if (/^\.+$/.test(text)) return '';
-  if (WINDOWS_RESERVED.test(text)) text = `_${text}`;
+  if (isWindowsReserved(text)) text = `_${text}`;
   return truncateToBytes(text, MAX_NAME_BYTES);
 }
 

@@ -114,6 +114,9 @@ function isContinuation(text: string): boolean {
   return trimmed.startsWith('}') || trimmed.startsWith(']');
 }
 
+/** The longest line validateFile decodes and checks (a 50 MB document sent as base64 in a batch request fits). */
+export const MAX_LINE_BYTES = 128 * 1024 * 1024;
+
 export class ChunkValidator implements RecordReporter {
   private readonly result = emptyChunkResult();
   private readonly tallies: RecordTallies;
@@ -162,6 +165,19 @@ export class ChunkValidator implements RecordReporter {
       this.pushLine(buffer.toString('utf8', pos, lineEnd), badColumn);
       pos = end + 1;
     }
+  }
+
+  /**
+   * A line the reader did not decode because it is longer than MAX_LINE_BYTES: it is counted and reported, so the
+   * lines after it keep their numbers and memory stays bounded whatever the file holds.
+   */
+  pushOverlongLine(bytes: number): void {
+    if (this.pending) this.abandonPending();
+    this.lineNo++;
+    this.result.lines++;
+    this.result.nonBlankLines++;
+    const megabytes = Math.ceil(bytes / (1024 * 1024)).toLocaleString('en-US');
+    this.store('line-too-long', this.lineNo, 1, this.lineNo, 2, `This line is ${megabytes} MB long; lines over ${MAX_LINE_BYTES / (1024 * 1024)} MB are not checked`, 'Put one record per line; no single record is this large');
   }
 
   private pushLine(text: string, badUtf8Column: number | undefined): void {

@@ -5,7 +5,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { ChunkValidator, type ChunkResult, type PendingValue } from './chunk';
+import { ChunkValidator, MAX_LINE_BYTES, type ChunkResult, type PendingValue } from './chunk';
 import type { ChunkReply } from './chunkJob';
 import { DEFAULT_MAX_DIAGNOSTICS, ResultMerger } from './merge';
 import { asError } from '../api/core/errors';
@@ -67,17 +67,51 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
   });
 }
 
+/** A line longer than MAX_LINE_BYTES, read past without keeping it: `bytes` of content, `consumed` with its newline. */
+interface OverlongLine {
+  bytes: number;
+  consumed: number;
+}
+
+/**
+ * Reads past the rest of an overlong line in fixed blocks, keeping nothing but what follows its newline.
+ * `rest` is a copy (the block is reused); `eof` when the file ended inside the line.
+ */
+async function skipLine(handle: FileHandle, seen: number): Promise<{ line: OverlongLine; rest: Uint8Array; eof: boolean }> {
+  const block = Buffer.allocUnsafe(1024 * 1024);
+  let bytes = seen;
+  for (;;) {
+    const { bytesRead } = await handle.read(block, 0, block.length, null);
+    if (bytesRead === 0) return { line: { bytes, consumed: bytes }, rest: new Uint8Array(0), eof: true };
+    const newline = block.subarray(0, bytesRead).indexOf(10);
+    if (newline >= 0) {
+      bytes += newline;
+      return { line: { bytes, consumed: bytes + 1 }, rest: Uint8Array.prototype.slice.call(block, newline + 1, bytesRead), eof: false };
+    }
+    bytes += bytesRead;
+  }
+}
+
 /**
  * Reads the file in chunks that end on a line boundary (the last one excepted). Each chunk owns
  * its ArrayBuffer so it can be transferred to a worker. A line longer than the chunk size grows
- * the next buffer: memory is bounded by the chunk size or the longest line. Buffers the consumer
- * is done with go back into `spare`: dead chunks would otherwise pile up as external memory
- * until the next full GC.
+ * the next buffer: memory is bounded by the chunk size or the longest line, and a line over
+ * MAX_LINE_BYTES is read past and handed on as its length only (a 513 MB file without a newline
+ * would otherwise be one string, more than V8 can hold). Buffers the consumer is done with go back
+ * into `spare`: dead chunks would otherwise pile up as external memory until the next full GC.
  */
-async function* lineAlignedChunks(handle: FileHandle, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array> {
+async function* lineAlignedChunks(handle: FileHandle, chunkSize: number, spare: ArrayBuffer[]): AsyncGenerator<Uint8Array | OverlongLine> {
   let leftover: Uint8Array = new Uint8Array(0);
   for (;;) {
-    const wanted = Math.max(chunkSize, 1, leftover.length * 2);
+    if (leftover.length > MAX_LINE_BYTES) {
+      const skipped = await skipLine(handle, leftover.length);
+      leftover = skipped.rest;
+      yield skipped.line;
+      if (skipped.eof) return;
+      continue;
+    }
+    // Never more than one byte past the limit: that byte is what tells an overlong line from one just at it.
+    const wanted = Math.min(Math.max(chunkSize, 1, leftover.length * 2), Math.max(chunkSize, MAX_LINE_BYTES + 1));
     const recycled = spare.pop();
     const buffer = recycled?.byteLength === wanted ? Buffer.from(recycled, 0, wanted) : Buffer.allocUnsafeSlow(wanted);
     buffer.set(leftover, 0);
@@ -141,6 +175,12 @@ async function validateOnMainThread(handle: FileHandle, size: number, merger: Re
   const spare: ArrayBuffer[] = [];
   for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? MAIN_THREAD_CHUNK_BYTES, spare)) {
     throwIfAborted(options.signal);
+    if (!(raw instanceof Uint8Array)) {
+      validator.pushOverlongLine(raw.bytes);
+      processed += raw.consumed;
+      options.onProgress?.(processed, size);
+      continue;
+    }
     const stripped = stripBom(raw, processed === 0);
     bom ||= stripped.bom;
     validator.pushBytes(stripped.chunk);
@@ -194,6 +234,16 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
   try {
     for await (const raw of lineAlignedChunks(handle, options.chunkBytes ?? WORKER_CHUNK_BYTES, spare)) {
       throwIfAborted(options.signal);
+      if (!(raw instanceof Uint8Array)) {
+        // Its line number depends on every chunk before it: those are merged first, then the line is counted here.
+        while (queue.length > 0) await mergeNext();
+        const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
+        validator.pushOverlongLine(raw.bytes);
+        mergeResult(validator.finish(false), 0);
+        processed += raw.consumed;
+        options.onProgress?.(processed, size);
+        continue;
+      }
       const stripped = stripBom(raw, seq === 0);
       bom ||= stripped.bom;
       const chunk = stripped.chunk;

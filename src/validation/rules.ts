@@ -16,6 +16,7 @@ export const RULES = {
   'file-too-large': { severity: 'error', description: 'The file is larger than the 512 MB upload limit.' },
   'file-extension': { severity: 'error', description: 'Fine-tuning files must have the .jsonl extension.' },
   'utf8-invalid': { severity: 'error', description: 'The line contains bytes that are not valid UTF-8.' },
+  'line-too-long': { severity: 'error', description: 'The line is longer than 128 MB; it is not checked.' },
   bom: { severity: 'error', description: 'The file starts with a UTF-8 byte order mark.' },
   'blank-line': { severity: 'error', description: 'An empty line between records.' },
   'pretty-printed': { severity: 'error', description: 'One JSON value spread over several lines.' },

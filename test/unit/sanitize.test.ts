@@ -42,6 +42,11 @@ describe('sanitizeFilename', () => {
     assert.equal(sanitizeFilename('lpt9.jsonl'), '_lpt9.jsonl');
     assert.equal(sanitizeFilename('Nul'), '_Nul');
     assert.equal(sanitizeFilename('console.txt'), 'console.txt');
+    // Windows ignores spaces before the dot and everything after the first dot: each of these is the device.
+    for (const name of ['CON .txt', 'con  .txt', 'nul.tar.gz', 'AUX . x', 'Com¹ .log', 'lpt0.txt', 'CONIN$ .a', 'clock$']) {
+      assert.equal(sanitizeFilename(name), `_${name}`, name);
+    }
+    for (const name of ['CONx.txt', 'con_.txt', 'x CON.txt', 'nul-1.txt']) assert.equal(sanitizeFilename(name), name);
     assert.equal(sanitizeFilename('com10'), 'com10');
   });
 

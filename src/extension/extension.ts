@@ -12,6 +12,7 @@ import { SecretApiKeyStore } from './shared/apiKeyStore';
 import { seedDemoKey } from './shared/demoKey';
 import { ReconfigurableClient } from './shared/reconfigurableClient';
 import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './shared/settings';
+import { registerValidationCodeActions } from './validation/codeActions';
 import { LiveValidation } from './validation/live';
 import { ProblemsCollections } from './validation/problems';
 
@@ -48,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   context.subscriptions.push(
     registerCommands(deps),
     new LiveValidation(deps),
+    registerValidationCodeActions(),
     // Only a loaded list says anything about a file: before it (after a reset, a failure) every preview would look unlisted.
     watchDeletedPreviews(previews, filesView.onDidChangeTreeData, (fileId) => filesView.isListedOrUnknown(fileId)),
     vscode.workspace.onDidChangeConfiguration((event) => {

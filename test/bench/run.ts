@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every section measured in this one run, printed as one table. Never part of `npm test`.
- * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation|batch|data runs one section.
+ * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation|batch|results|data runs one section.
  */
 import * as os from 'node:os';
 import { peakRssMethod } from './measure';
 import { runBatchBench } from './batch';
+import { runResultsViewerBench } from './resultsViewer';
 import { runDataToolsBench } from './dataTools';
 import { runTransferBench } from './transfer';
 import { runValidationBench } from './validation';
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
     { name: 'transfer', run: runTransferBench },
     { name: 'validation', run: runValidationBench },
     { name: 'batch', run: runBatchBench },
+    { name: 'results', run: runResultsViewerBench },
     { name: 'data', run: runDataToolsBench },
   ];
   const rows: BenchRow[] = [];

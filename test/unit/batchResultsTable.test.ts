@@ -93,6 +93,37 @@ describe('batch results table (paged join)', () => {
     assert.equal(table.row(8).error, 'No result for this request');
   });
 
+  it('reads lines of unusual shape as the streaming join does (only the documented shapes skip the parse)', async () => {
+    const body = { choices: [{ message: { role: 'assistant', content: 'fine' } }], usage: { total_tokens: 3 } };
+    const inputs = jsonl([
+      { custom_id: 'k1', body: { messages: [{ role: 'user', content: 'one' }] } },
+      { body: { messages: [{ role: 'user', content: 'body first' }] }, custom_id: 'k2' },
+      { custom_id: 7, body: { input: 'numeric id' } },
+      { custom_id: 'k4', body: { prompt: 'nested error key' } },
+      { custom_id: 'k5', body: { prompt: 'status 201' } },
+    ]);
+    const output = jsonl([
+      { custom_id: 'k1', error: null, response: { status_code: 200, body } },
+      { id: 'b', custom_id: 'k2', response: { status_code: 200, body }, error: null },
+      { id: 'c', custom_id: 7, response: { status_code: 200, body: { data: [{ embedding: [1, 2] }] } }, error: null },
+      // A body that itself ends in "error":null, with the line's own error set: a failure.
+      { id: 'd', custom_id: 'k4', response: { status_code: 200, body: { error: null } }, error: { message: 'late failure' } },
+      { id: 'e', custom_id: 'k5', response: { status_code: 201, body }, error: null },
+    ]);
+    const sources = (): JoinSources => ({ inputs: [memorySource('in.jsonl', inputs)], results: [memorySource('out.jsonl', output)] });
+    const table = await open(sources());
+    const streamed: JoinedResult[] = [];
+    for await (const record of joinBatchResults(sources(), { tempDir })) streamed.push(record);
+    assert.deepEqual(streamed.map((r) => r.status), ['succeeded', 'succeeded', 'succeeded', 'failed', 'succeeded']);
+    for (const [index, record] of streamed.entries()) {
+      const row = table.row(index);
+      assert.deepEqual([row.custom_id, row.status, row.status_code, row.error], [record.custom_id, record.status, record.status_code, record.error?.message ?? null], `row ${index}`);
+      assert.equal(row.request, requestSummary(record.request));
+      assert.equal(row.response, responseSummary(record.response));
+    }
+    assert.equal(table.row(0).tokens, 3);
+  });
+
   it('filters by status, text and error group, and sorts numerically aware', async () => {
     const table = await open(fixture().sources());
     const ids = (rows: Int32Array): (string | null)[] => [...rows].map((index) => table.row(index).custom_id);

@@ -1,16 +1,18 @@
 /**
  * Random access to a batch job's results joined to its requests by custom_id, for a table that shows a page at a
- * time. Like joinBatchResults (join.ts) the files are streamed once to a staging folder; unlike it, every line is
- * summarised as it passes (custom_id, status, a one-line request and response, tokens, error) and only those short
- * columns and the lines' byte ranges stay in memory. A row's full request and response are read back and parsed on
- * demand, so a 200 MB job costs the summaries (a few hundred bytes a row), not the parsed files.
+ * time. Like joinBatchResults (join.ts) the files are streamed once to a staging folder and indexed by byte range.
+ * Lines in the shape Mistral writes (`{"id","custom_id","response":{"status_code":2xx,…},"error":null}`, inputs
+ * `{"custom_id","body":…}`) are indexed from their first and last bytes without parsing; any other line (every
+ * failure, unusual shapes) is parsed as it passes. A row's one-line request and response summaries are read back and
+ * parsed the first time they are shown (or filtered or sorted on), so opening a 200 MB job costs the byte ranges
+ * and the failures, not the parsed files.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { abortedError } from '../core/errorMapping';
 import { classify, isRecord, newJoinStats, type JoinSources, type JoinStats, type JoinStatus, type LineSource } from './join';
-import { isBlank, splitLines } from './lines';
+import { isBlank, splitLines, WindowedReader } from './lines';
 import { requestSummary, responseSummary, responseTokens } from './resultSummary';
 
 export interface ResultRow {
@@ -71,7 +73,18 @@ const NO_RESULT = 'No result for this request';
 
 interface Staged {
   handle: fs.promises.FileHandle;
+  /** Synchronous reads for summaries: the staged file sits in the page cache (see WindowedReader). */
+  reader: WindowedReader;
 }
+
+/** A result line as Mistral writes a success: custom_id then response.status_code, read from the first bytes. */
+const SUCCESS_HEAD = /^\s*\{\s*(?:"id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*)?"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*,\s*"response"\s*:\s*\{\s*"status_code"\s*:\s*(2\d\d)\s*[,}]/;
+/** …and ending with `"error":null}`: a key of the outermost object, as only its closing brace can follow. */
+const NULL_ERROR_TAIL = /"error"\s*:\s*null\s*\}\s*$/;
+/** An input line that starts with its custom_id (the documented shape). */
+const INPUT_HEAD = /^\s*\{\s*"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*,\s*"body"\s*:\s*\{/;
+const HEAD_BYTES = 512;
+const TAIL_BYTES = 64;
 
 export class ResultsTable {
   readonly stats: JoinStats = newJoinStats();
@@ -88,7 +101,8 @@ export class ResultsTable {
   private readonly resId: (string | null)[] = [];
   private readonly resStatus: number[] = [];
   private readonly resCode: (number | null)[] = [];
-  private readonly resResponse: string[] = [];
+  /** Filled when first needed (undefined until then). */
+  private readonly resResponse: (string | undefined)[] = [];
   private readonly resTokens: (number | null)[] = [];
   private readonly resError: number[] = [];
   // Rows: one per input request (or per result line when the inputs are unknown).
@@ -96,7 +110,8 @@ export class ResultsTable {
   private readonly rowOffset: number[] = [];
   private readonly rowLength: number[] = [];
   private readonly rowId: (string | null)[] = [];
-  private readonly rowRequest: string[] = [];
+  /** Filled when first needed (undefined until then). */
+  private readonly rowRequest: (string | undefined)[] = [];
   private readonly rowResult: number[] = [];
   private readonly rowError: number[] = [];
 
@@ -126,13 +141,15 @@ export class ResultsTable {
   row(index: number): ResultRow {
     const entry = this.rowResult[index];
     const error = this.rowError[index];
+    // Before the tokens: a summary made now also fills in the tokens.
+    const response = entry === -1 ? '' : this.responseOf(entry);
     return {
       index,
       custom_id: this.rowId[index],
       status: this.statusOf(index),
       status_code: entry === -1 ? null : this.resCode[entry],
-      request: this.rowRequest[index],
-      response: entry === -1 ? '' : this.resResponse[entry],
+      request: this.requestOf(index),
+      response,
       tokens: entry === -1 ? null : this.resTokens[entry],
       error: error === -1 ? null : this.messages[error],
     };
@@ -219,6 +236,11 @@ export class ResultsTable {
     const next: number[] = [];
     for (const source of sources.results) {
       await this.stage(source, signal, (bytes) => options.onProgress?.((staged += bytes)), (file, bytes, offset) => {
+        const quick = quickSuccess(bytes);
+        if (quick) {
+          this.addResult(file, offset, bytes.length, quick.id, 0, quick.statusCode, undefined, null, -1, heads, tails, next);
+          return;
+        }
         const line = parseJson(bytes);
         const id = isRecord(line) && line.custom_id != null && typeof line.custom_id !== 'object' ? String(line.custom_id) : null;
         if (!isRecord(line) || (line.custom_id != null && id === null)) {
@@ -226,22 +248,9 @@ export class ResultsTable {
           return;
         }
         const result = classify(line);
-        const entry = this.resFile.length;
-        this.resFile.push(file);
-        this.resOffset.push(offset);
-        this.resLength.push(bytes.length);
-        this.resId.push(id);
-        this.resStatus.push(STATUSES.indexOf(result.status));
-        this.resCode.push(result.status_code);
-        this.resResponse.push(responseSummary(result.response));
-        this.resTokens.push(responseTokens(result.response));
-        this.resError.push(result.error ? this.intern(result.error.message) : -1);
-        next.push(-1);
-        const key = id ?? NO_ID;
-        const tail = tails.get(key);
-        if (tail === undefined) heads.set(key, entry);
-        else next[tail] = entry;
-        tails.set(key, entry);
+        const error = result.error ? this.intern(result.error.message) : -1;
+        const status = STATUSES.indexOf(result.status);
+        this.addResult(file, offset, bytes.length, id, status, result.status_code, responseSummary(result.response), responseTokens(result.response), error, heads, tails, next);
       });
       check();
     }
@@ -256,9 +265,11 @@ export class ResultsTable {
     }
     for (const source of sources.inputs) {
       await this.stage(source, signal, (bytes) => options.onProgress?.((staged += bytes)), (file, bytes, offset, number) => {
-        const input = parseJson(bytes);
-        const id = isRecord(input) && input.custom_id != null ? String(input.custom_id) : null;
-        const request = isRecord(input) ? requestSummary(input.body ?? null) : '';
+        const head = INPUT_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
+        // The documented shape needs no parse now: its summary is made when the row is first shown.
+        const input = head ? null : parseJson(bytes);
+        const id = head ? String(JSON.parse(head[1])) : isRecord(input) && input.custom_id != null ? String(input.custom_id) : null;
+        const request = head ? undefined : isRecord(input) ? requestSummary(input.body ?? null) : '';
         const entry = take(id ?? NO_ID);
         let error = entry === -1 ? -1 : this.resError[entry];
         if (entry === -1) {
@@ -279,7 +290,56 @@ export class ResultsTable {
     this.stats.unmatchedResults = this.resFile.length - claimed;
   }
 
-  private addRow(file: number, offset: number, length: number, id: string | null, request: string, entry: number, error: number): void {
+  private addResult(
+    file: number, offset: number, length: number, id: string | null, status: number, code: number | null, summary: string | undefined,
+    tokens: number | null, error: number, heads: Map<string, number>, tails: Map<string, number>, next: number[],
+  ): void {
+    const entry = this.resFile.length;
+    this.resFile.push(file);
+    this.resOffset.push(offset);
+    this.resLength.push(length);
+    this.resId.push(id);
+    this.resStatus.push(status);
+    this.resCode.push(code);
+    this.resResponse.push(summary);
+    this.resTokens.push(tokens);
+    this.resError.push(error);
+    // Chained per custom_id in reading order (output file first), so duplicates are claimed one by one.
+    next.push(-1);
+    const key = id ?? NO_ID;
+    const tail = tails.get(key);
+    if (tail === undefined) heads.set(key, entry);
+    else next[tail] = entry;
+    tails.set(key, entry);
+  }
+
+  private requestOf(index: number): string {
+    let summary = this.rowRequest[index];
+    if (summary === undefined) {
+      const input = parseJson(this.readSync(this.rowFile[index], this.rowOffset[index], this.rowLength[index]));
+      summary = isRecord(input) ? requestSummary(input.body ?? null) : '';
+      this.rowRequest[index] = summary;
+    }
+    return summary;
+  }
+
+  private responseOf(entry: number): string {
+    let summary = this.resResponse[entry];
+    if (summary === undefined) {
+      const line = parseJson(this.readSync(this.resFile[entry], this.resOffset[entry], this.resLength[entry]));
+      const body = isRecord(line) && isRecord(line.response) ? line.response.body : null;
+      summary = responseSummary(body);
+      this.resResponse[entry] = summary;
+      this.resTokens[entry] = responseTokens(body);
+    }
+    return summary;
+  }
+
+  private readSync(file: number, offset: number, length: number): Buffer {
+    return this.files[file].reader.read(offset, length);
+  }
+
+  private addRow(file: number, offset: number, length: number, id: string | null, request: string | undefined, entry: number, error: number): void {
     this.rowFile.push(file);
     this.rowOffset.push(offset);
     this.rowLength.push(length);
@@ -298,7 +358,7 @@ export class ResultsTable {
   ): Promise<void> {
     const file = this.files.length;
     const handle = await fs.promises.open(path.join(this.dir, `${file}.jsonl`), 'w+');
-    this.files.push({ handle });
+    this.files.push({ handle, reader: new WindowedReader(handle, 256 * 1024) });
     const stream = (await source.open(signal)) as AsyncIterable<Buffer>;
     for await (const line of splitLines(stream, async (chunk) => {
       await writeAll(handle, chunk);
@@ -356,6 +416,13 @@ function compareKeys(a: string | number | null, b: string | number | null): numb
 }
 
 const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
+
+/** custom_id and status code of a success line in the shape Mistral writes, without parsing it; else undefined. */
+function quickSuccess(bytes: Buffer): { id: string; statusCode: number } | undefined {
+  const head = SUCCESS_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
+  if (!head || !NULL_ERROR_TAIL.test(bytes.toString('utf8', Math.max(0, bytes.length - TAIL_BYTES)))) return undefined;
+  return { id: String(JSON.parse(head[1])), statusCode: Number(head[2]) };
+}
 
 function parseJson(bytes: Buffer): unknown {
   try {

@@ -1,0 +1,72 @@
+/**
+ * `mistral.batch.viewResults` in the real host: what the Batch Jobs view (and other callers) may pass — a job, its
+ * id, a result file's URI, a local file — opens the Batch Results custom editor; a job that does not exist says so
+ * and opens nothing. What the viewer shows is the UI suite's job (test/ui/resultsViewer.test.ts).
+ */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { BatchJob } from '../../src/api/batch/types';
+import { activateWithKey, api, closeAllEditors, eventually, freshFolder, writeFile, type ExtensionHandles } from './fileCommandsSupport';
+
+const VIEW_TYPE = 'mistral.batchResults';
+
+function activeCustomTab(): vscode.TabInputCustom | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputCustom && input.viewType === VIEW_TYPE ? input : undefined;
+}
+
+describe('Batch Results viewer (mistral.batch.viewResults)', function () {
+  this.timeout(60_000);
+  let deps: ExtensionHandles;
+  let job: BatchJob;
+
+  before(async () => {
+    deps = await activateWithKey();
+    const failures = await api('/_emulator/batch/failures', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customId: 'view-2', statusCode: 400, message: 'emulated failure' }) });
+    assert.equal(failures.status, 200);
+    try {
+      const requests = ['view-1', 'view-2', 'view-3'].map((custom_id) => ({ custom_id, body: { max_tokens: 16, messages: [{ role: 'user', content: `Hello ${custom_id}` }] } }));
+      const created = await deps.client.batch.create({ requests, endpoint: '/v1/chat/completions', model: 'mistral-small-latest' });
+      job = await deps.client.batch.waitFor(created.id);
+    } finally {
+      await api('/_emulator/batch/failures', { method: 'DELETE' });
+    }
+    assert.ok(job.output_file && job.error_file, 'the job wrote both result files');
+  });
+
+  afterEach(closeAllEditors);
+
+  it('opens a job by id in the custom editor, naming the job in the URI', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', job.id);
+    assert.ok(uri);
+    assert.equal(uri.scheme, 'mistral-file');
+    assert.ok(uri.path.startsWith(`/${job.output_file}/`), uri.path);
+    assert.equal(uri.query, `job=${job.id}`);
+    const tab = await eventually('the Batch Results tab', activeCustomTab);
+    assert.equal(tab.uri.toString(), uri.toString());
+  });
+
+  it('opens a job object or a Batch Jobs view node the same way', async () => {
+    for (const arg of [job, { kind: 'job', job }]) {
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', arg);
+      assert.equal(uri?.query, `job=${job.id}`);
+      await eventually('the Batch Results tab', activeCustomTab);
+      await closeAllEditors();
+    }
+  });
+
+  it('opens a local results file (Reopen With… target) through vscode.openWith', async () => {
+    const dir = freshFolder('results-viewer');
+    const local = writeFile(dir, 'results.jsonl', `${JSON.stringify({ id: 'r1', custom_id: 'a', response: { status_code: 200, body: { choices: [] } }, error: null })}\n`);
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', local);
+    assert.equal(uri?.toString(), local.toString());
+    const tab = await eventually('the Batch Results tab', activeCustomTab);
+    assert.equal(tab.uri.fsPath, local.fsPath);
+  });
+
+  it('says so and opens nothing for a job that does not exist', async () => {
+    const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', '00000000-0000-4000-8000-000000000000');
+    assert.equal(uri, undefined);
+    assert.equal(activeCustomTab(), undefined);
+  });
+});

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { onePagePdf } from '../emulator/seedContent';
+import { onePagePdf, reportPdf } from '../emulator/seedContent';
 
 export interface Sandbox {
   readonly root: string;
@@ -49,6 +49,7 @@ export const SAMPLE_FILES = {
   invalidFineTune: 'broken.jsonl',
   batch: 'batch-requests.jsonl',
   pdf: 'invoice.pdf',
+  report: 'quarterly-report.pdf',
 } as const;
 
 const FINE_TUNE_LINES = [
@@ -81,6 +82,7 @@ export function writeSampleWorkspace(workspaceDir: string): void {
   fs.writeFileSync(path.join(workspaceDir, SAMPLE_FILES.invalidFineTune), BROKEN_LINES.join('\n') + '\n');
   fs.writeFileSync(path.join(workspaceDir, SAMPLE_FILES.batch), toJsonl(BATCH_LINES));
   fs.writeFileSync(path.join(workspaceDir, SAMPLE_FILES.pdf), minimalPdf('Invoice 42'));
+  fs.writeFileSync(path.join(workspaceDir, SAMPLE_FILES.report), reportPdf());
 }
 
 /** Writes `UD/User/settings.json`; called once the emulator's URL is known. */

@@ -13,7 +13,8 @@ const DEBOUNCE_MS = 300;
  */
 export const LIVE_TEXT_LIMIT = 2 * 1024 * 1024;
 // Documents that are the user's own text; previews of remote files, git revisions and output panes are not.
-const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+export const VALIDATED_SCHEMES = ['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata'];
+const SCHEMES = new Set(VALIDATED_SCHEMES);
 
 export function isJsonlDocument(document: vscode.TextDocument): boolean {
   if (!SCHEMES.has(document.uri.scheme)) return false;

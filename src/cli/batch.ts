@@ -15,7 +15,7 @@ import {
   isTerminalStatus,
   type BatchJob,
 } from '../api/batch/types';
-import { checkDestination, writeAtomically } from '../api/files/download';
+import { checkDestination, writeAtomically, writeToStream } from '../api/files/download';
 import { formatBytes } from '../util/format';
 import { JobProgressLine, progressText, renderJobDetails, renderJobList } from './batchRender';
 import { UsageError, type CommandContext, type Options } from './commands';
@@ -242,7 +242,7 @@ async function resultsCommand(ctx: CommandContext, positionals: string[], option
   const id = jobId(positionals);
   const out = text(options, 'out');
   const destination = out === undefined ? undefined : path.resolve(ctx.cwd, out);
-  if (destination) await checkDestination(destination, 'batch results');
+  const destinationKind = destination ? await checkDestination(destination, 'batch results') : undefined;
   const job = await ctx.api.batch.get(id, { signal: ctx.signal });
   if (!isTerminalStatus(job.status) && !job.output_file && !job.error_file) {
     throw new UsageError(`Batch job ${job.id} is ${job.status} (${progressText(job)}); its results come when it ends. Follow it with: mistral-files batch wait ${job.id}`);
@@ -251,7 +251,9 @@ async function resultsCommand(ctx: CommandContext, positionals: string[], option
   const keep = options.failed ? (record: JoinedResult) => record.status !== 'succeeded' : () => true;
   const blocks = jsonlBlocks(joinBatchResults(jobResultSources(ctx.api.files, job), { signal: ctx.signal, stats }), keep);
   if (destination) {
-    await writeAtomically(blocks, destination, undefined, () => undefined);
+    // A FIFO or a device is written through, never replaced by a regular file.
+    if (destinationKind === 'stream') await writeToStream(blocks, destination, undefined, () => undefined);
+    else await writeAtomically(blocks, destination, undefined, () => undefined);
   } else {
     for await (const block of blocks) {
       if (!ctx.stdout.write(block)) await once(ctx.stdout, 'drain');

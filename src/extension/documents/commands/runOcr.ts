@@ -79,9 +79,7 @@ async function saveResult(result: OcrResult, fileId: string, folder: vscode.Uri,
   const markdown = vscode.Uri.file(joinInside(folder.fsPath, markdownName));
   await vscode.workspace.fs.writeFile(markdown, Buffer.from(plan.markdown, 'utf8'));
   await openWithPreview(markdown);
-  void vscode.window.showInformationMessage(
-    vscode.l10n.t('Read {0} page(s) of "{1}": saved {2} with {3} image(s).', result.pages.length, sourceName, markdownName, images.length),
-  );
+  void vscode.window.showInformationMessage(vscode.l10n.t('Saved the OCR of "{0}" as {1}, its images beside it.', sourceName, markdownName));
   return { fileId, markdown, images };
 }
 

@@ -106,6 +106,17 @@ describe('hostile server: the core client', function () {
     assert.equal(plain.message, 'File not found');
   });
 
+  it('the same for a batch job: a retried DELETE that finds 404 after a lost answer is a success', async () => {
+    let deleted = false;
+    server.on('DELETE', /^\/v1\/batch\/jobs\/gone$/, (req, res, s) => {
+      if (!deleted) resetAfter(() => (deleted = true))(req, res, s);
+      else sendJson(res, 404, { message: 'No batch job with this id' });
+    });
+    server.on('DELETE', /^\/v1\/batch\/jobs\/never$/, (_req, res) => sendJson(res, 404, { message: 'No batch job with this id' }));
+    assert.deepEqual(await client().batch.delete('gone'), { id: 'gone', object: 'batch', deleted: true });
+    assert.equal(asApiError(await rejectionOf(client().batch.delete('never'))).message, 'Batch job not found');
+  });
+
   for (const status of [429, 503]) {
     it(`retries an upload answered ${status} (nothing was stored) and sends the whole file again`, async () => {
       let answers = 0;

@@ -1,6 +1,7 @@
 /** The Batch API over the shared connection: the same retries, error messages, abort and key handling as Files. */
 import type { ApiConnection } from '../core/connection';
 import { invalidRequest } from '../core/errorMapping';
+import { MistralApiError } from '../core/errors';
 import { jsonBody } from '../core/bodies';
 import type { RequestSpec } from '../core/transport';
 import type { CallOptions } from '../files/types';
@@ -71,7 +72,13 @@ export class BatchClient implements BatchApi {
 
   async delete(jobId: string, options: CallOptions = {}): Promise<DeletedBatchJob> {
     const url = this.jobUrl(jobId);
-    return this.connection.json({ method: 'DELETE', url, target: 'batch-job', retryMode: 'idempotent', signal: options.signal }, parseDeletedBatchJob);
+    try {
+      return await this.connection.json({ method: 'DELETE', url, target: 'batch-job', retryMode: 'idempotent', signal: options.signal }, parseDeletedBatchJob);
+    } catch (err) {
+      // A first attempt that deleted the job lost its answer; the retry finding nothing is the outcome asked for.
+      if (err instanceof MistralApiError && err.status === 404 && err.earlierAttemptMayHaveApplied) return { id: jobId.trim(), object: 'batch', deleted: true };
+      throw err;
+    }
   }
 
   async waitFor(jobId: string, options: WaitForOptions = {}): Promise<BatchJob> {

@@ -34,7 +34,9 @@ export class AtomicFile {
 
   /** Resolves at once unless a batch is full; then once it is on its way to the disk. */
   async write(data: string | Buffer): Promise<void> {
-    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    // A Buffer is copied: a line is often a view into a large read buffer, which a rarely flushed output (the
+    // validation file of a split) would otherwise keep alive, the whole input ending up in memory.
+    const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     this.pending.push(buffer);
     this.pendingBytes += buffer.length;
     this.bytes += buffer.length;

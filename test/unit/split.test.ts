@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runConvert, runSplit } from '../../src/cli/dataTools';
+import { AtomicFile } from '../../src/convert/atomicFile';
 import { seededRandom, splitFile, SplitInputError } from '../../src/convert/split';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'convert');
@@ -122,6 +123,16 @@ describe('split JSONL', () => {
     await assert.rejects(splitFile(makeFile(1, 'one.jsonl').path, { validation: { fraction: 0.5 } }), /at least 2 records/);
     await assert.rejects(splitFile(path, { validation: { fraction: 1.5 } }), SplitInputError);
     await assert.rejects(splitFile(path, { maxShardBytes: 0 }), SplitInputError);
+  });
+
+  it('an output keeps its own copy of each line, so a read buffer is never held until the output flushes', async () => {
+    // The validation file of a split flushes rarely: holding views would keep every read buffer, the whole input, alive.
+    const readBuffer = Buffer.from('{"a":1}\n{"b":2}\n');
+    const file = await AtomicFile.create(join(dir, 'copy.jsonl'));
+    await file.write(readBuffer.subarray(0, 8));
+    readBuffer.fill(0x78);
+    await file.commit();
+    assert.equal(readFileSync(join(dir, 'copy.jsonl'), 'utf8'), '{"a":1}\n');
   });
 
   it('never replaces an existing output unless forced; a cancelled split leaves nothing behind', async () => {

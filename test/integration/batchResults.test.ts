@@ -19,18 +19,25 @@ describe('Batch Results viewer (mistral.batch.viewResults)', function () {
   this.timeout(60_000);
   let deps: ExtensionHandles;
   let job: BatchJob;
+  let rerun: BatchJob;
 
-  before(async () => {
-    deps = await activateWithKey();
-    const failures = await api('/_emulator/batch/failures', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customId: 'view-2', statusCode: 400, message: 'emulated failure' }) });
+  /** The same three requests, with `failing` failed by the emulator. */
+  async function runJob(failing: string): Promise<BatchJob> {
+    const failures = await api('/_emulator/batch/failures', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ customId: failing, statusCode: 400, message: 'emulated failure' }) });
     assert.equal(failures.status, 200);
     try {
       const requests = ['view-1', 'view-2', 'view-3'].map((custom_id) => ({ custom_id, body: { max_tokens: 16, messages: [{ role: 'user', content: `Hello ${custom_id}` }] } }));
       const created = await deps.client.batch.create({ requests, endpoint: '/v1/chat/completions', model: 'mistral-small-latest' });
-      job = await deps.client.batch.waitFor(created.id);
+      return await deps.client.batch.waitFor(created.id);
     } finally {
       await api('/_emulator/batch/failures', { method: 'DELETE' });
     }
+  }
+
+  before(async () => {
+    deps = await activateWithKey();
+    job = await runJob('view-2');
+    rerun = await runJob('view-3');
     assert.ok(job.output_file && job.error_file, 'the job wrote both result files');
   });
 
@@ -62,6 +69,22 @@ describe('Batch Results viewer (mistral.batch.viewResults)', function () {
     assert.equal(uri?.toString(), local.toString());
     const tab = await eventually('the Batch Results tab', activeCustomTab);
     assert.equal(tab.uri.fsPath, local.fsPath);
+  });
+
+  it('compares two jobs in a panel (mistral.batch.compareResults)', async () => {
+    const panel = await vscode.commands.executeCommand<vscode.WebviewPanel | undefined>('mistral.batch.compareResults', job.id, rerun);
+    assert.ok(panel, 'a comparison panel');
+    try {
+      assert.equal(panel.viewType, 'mistral.batchCompare');
+      assert.ok(panel.title.includes('↔'), panel.title);
+      const input = await eventually('the comparison tab', () => {
+        const tabInput = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+        return tabInput instanceof vscode.TabInputWebview ? tabInput : undefined;
+      });
+      assert.match(input.viewType, /mistral\.batchCompare$/);
+    } finally {
+      panel.dispose();
+    }
   });
 
   it('says so and opens nothing for a job that does not exist', async () => {

@@ -86,7 +86,13 @@ describe('Batch Results viewer in the workbench', () => {
     await detail.locator('.error-box', { hasText: 'too large' }).waitFor({ state: 'visible' });
     assert.equal(await frame.locator('.row.selected').getAttribute('data-custom-id'), 'ticket-1003');
     await workbench.clearNotifications();
+    // The README picture shows the whole table: the side bar is hidden for it, then shown again.
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await workbench.sidebar.waitFor({ state: 'hidden' });
+    await workbench.page.mouse.move(900, 780);
     await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-batch-results.png') });
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await workbench.sidebar.waitFor({ state: 'visible' });
   });
 
   it('turns the failed requests into a new batch file with one click', async () => {

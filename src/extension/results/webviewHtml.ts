@@ -36,10 +36,14 @@ function webviewStrings(): Record<string, string> {
     shown: vscode.l10n.t('{0} of {1} shown'),
     joinedWith: vscode.l10n.t('Joined with {0}'),
     sortBy: vscode.l10n.t('Sort by {0}'),
+    different: vscode.l10n.t('Different'),
+    statusChanged: vscode.l10n.t('Status changed'),
+    absent: vscode.l10n.t('Not in this job'),
+    onlyIn: vscode.l10n.t('{0} only in the first job, {1} only in the second'),
   };
 }
 
-export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string): string {
+export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, script: 'results.js' | 'compare.js' = 'results.js'): string {
   const nonce = randomBytes(16).toString('base64');
   const media = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   // No remote resources: scripts only with this nonce, styles and the icon font only from the extension's own files.
@@ -64,7 +68,7 @@ export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 <body>
 <div id="app" aria-busy="true"><p class="load-state">${escapeHtml(webviewStrings().loading)}</p></div>
 <script nonce="${nonce}" id="strings" type="application/json">${strings}</script>
-<script nonce="${nonce}" src="${media('media', 'results', 'results.js')}"></script>
+<script nonce="${nonce}" src="${media('media', 'results', script)}"></script>
 </body>
 </html>`;
 }

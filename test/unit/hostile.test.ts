@@ -11,6 +11,7 @@ import type { LookupAddress } from 'node:dns';
 import { MistralClient } from '../../src/api/client';
 import { loopbackLookup } from '../../src/api/core/endpoint';
 import { MAX_JSON_BODY_BYTES } from '../../src/api/core/connection';
+import { removeLiveTempFilesSync, writeAtomically } from '../../src/api/files/download';
 import { allTextOf, asApiError, RecordedSleep, RecordingLogger, rejectionOf, TEST_KEY } from './clientSupport/fixture';
 import { selfSignedCertificate } from './clientSupport/proxies';
 import {
@@ -200,6 +201,23 @@ describe('hostile server: the core client', function () {
     const inside = await lookupWith([{ address: '::1', family: 6 }]);
     assert.equal(inside.err, null);
     assert.equal(inside.address, '::1');
+  });
+
+  it('removeLiveTempFilesSync (the CLI\'s exit handler) deletes the temp file of a download still being written', async () => {
+    let stall: () => void = () => undefined;
+    async function* body(): AsyncGenerator<Buffer> {
+      yield Buffer.from('first part');
+      await new Promise<void>((resolve) => (stall = resolve));
+    }
+    const destination = path.join(workDir, 'out.bin');
+    const writing = writeAtomically(body(), destination, 100, () => undefined);
+    for (let i = 0; i < 200 && !fs.readdirSync(workDir).some((name) => name.endsWith('.part')); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(fs.readdirSync(workDir).filter((name) => name.endsWith('.part')).length, 1, 'the download is under way');
+    removeLiveTempFilesSync();
+    assert.deepEqual(fs.readdirSync(workDir), []);
+    stall();
+    await rejectionOf(writing);
+    assert.deepEqual(fs.readdirSync(workDir), []);
   });
 
   function writeLocal(name: string, content: string | Buffer): string {

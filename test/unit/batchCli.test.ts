@@ -2,24 +2,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { FAST_BATCH_RATE, chatLines } from '../emulator/batch/testSupport';
-import { startHarness, TEST_KEY, writeFile, type Harness } from './clientSupport/fixture';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliIn, startHarness, TEST_KEY, writeFile, type CliRun, type Harness } from './clientSupport/fixture';
 
 const requestsJsonl = (count: number): string => chatLines(count).map((line) => JSON.stringify(line)).join('\n') + '\n';
 
@@ -39,19 +23,7 @@ describe('CLI batch commands (emulator)', function () {
     assert.ok(!outputs.some((text) => text.includes(TEST_KEY)), 'the API key never appears in any output');
   });
 
-  async function cli(args: string[], signal: AbortSignal = new AbortController().signal): Promise<Run> {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await runCli(args, {
-      stdout,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      env: { MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: h.emulator.url },
-      cwd: h.workDir,
-      signal,
-    });
-    outputs.push(stdout.text, stderr.text);
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  }
+  const cli = (args: string[], signal?: AbortSignal): Promise<CliRun> => runCliIn(h, args, outputs, signal);
 
   const resultLines = (text: string): Array<{ custom_id: string; status: string; status_code: number | null; error: { message: string } | null }> =>
     text.trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; status: string; status_code: number | null; error: { message: string } | null });

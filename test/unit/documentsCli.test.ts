@@ -2,25 +2,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { figureJpeg } from '../emulator/pdfPages';
 import { pdfDocument, reportPdf, toneWav } from '../emulator/seedContent';
-import { startHarness, TEST_KEY, writeFile, type Harness } from './clientSupport/fixture';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runCliIn, startHarness, TEST_KEY, writeFile, type CliRun, type Harness } from './clientSupport/fixture';
 
 describe('CLI ocr, transcribe and upload checks (emulator)', function () {
   this.timeout(60_000);
@@ -37,19 +21,7 @@ describe('CLI ocr, transcribe and upload checks (emulator)', function () {
     assert.ok(!outputs.some((text) => text.includes(TEST_KEY)), 'the API key never appears in any output');
   });
 
-  async function cli(args: string[]): Promise<Run> {
-    const stdout = new Capture();
-    const stderr = new Capture();
-    const code = await runCli(args, {
-      stdout,
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      env: { MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: h.emulator.url },
-      cwd: h.workDir,
-      signal: new AbortController().signal,
-    });
-    outputs.push(stdout.text, stderr.text);
-    return { code, stdout: stdout.text, stderr: stderr.text };
-  }
+  const cli = (args: string[]): Promise<CliRun> => runCliIn(h, args, outputs);
   const remoteNames = async (): Promise<string[]> => (await h.client().files.list()).data.map((file) => file.filename);
 
   it('ocr PATH uploads with purpose ocr, writes <name>.md with page markers and the images beside it', async () => {

@@ -3,10 +3,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { Writable } from 'node:stream';
 import { MistralClient } from '../../../src/api/client';
 import type { ClientInternals } from '../../../src/api/core/connection';
 import { MistralApiError } from '../../../src/api/core/errors';
 import type { ApiLogger, ClientConfig } from '../../../src/api/core/config';
+import { runCli } from '../../../src/cli/main';
 import { startEmulator, type RunningEmulator } from '../../emulator/server';
 
 /** Long and distinctive, so a test can search any text for it. */
@@ -120,4 +122,37 @@ export function pendingUploads(dataDir: string): string[] {
 export function asApiError(err: unknown): MistralApiError {
   assert.ok(err instanceof MistralApiError, `expected MistralApiError, got ${String(err)}`);
   return err;
+}
+
+/** Collects what the CLI writes to a stream. */
+export class Capture extends Writable {
+  text = '';
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
+}
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in-process against the harness's emulator with the test key, from its work folder; every text it
+ * printed is added to `outputs` so a suite can check the key never appears.
+ */
+export async function runCliIn(h: Harness, args: string[], outputs: string[], signal: AbortSignal = new AbortController().signal): Promise<CliRun> {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await runCli(args, {
+    stdout,
+    stderr: stderr as unknown as NodeJS.WriteStream,
+    env: { MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: h.emulator.url },
+    cwd: h.workDir,
+    signal,
+  });
+  outputs.push(stdout.text, stderr.text);
+  return { code, stdout: stdout.text, stderr: stderr.text };
 }

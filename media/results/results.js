@@ -106,7 +106,7 @@
 
     headerCells = COLUMNS.map((column) =>
       el('div', { role: 'columnheader', className: `cell ${column.key} ${column.cls ?? ''}`, 'data-key': column.key },
-        el('button', { title: t('sortBy', column.label), onclick: () => sortBy(column.key) }, column.label, el('span', { className: 'sort codicon' }))));
+        el('button', { title: t('sortBy', column.label), onclick: () => sortBy(column.key) }, column.label, el('span', { className: 'sort' }))));
     spacer = el('div', { className: 'spacer' });
     rowsLayer = el('div', { className: 'rows' });
     viewport = el('div', { className: 'viewport', id: 'viewport', tabindex: '0', role: 'rowgroup', 'aria-label': info.title }, spacer, rowsLayer);
@@ -143,7 +143,8 @@
       const sorted = cell.dataset.key === query.sort;
       cell.setAttribute('aria-sort', sorted ? (query.descending ? 'descending' : 'ascending') : 'none');
       const arrow = cell.querySelector('.sort');
-      arrow.className = `sort codicon${sorted ? (query.descending ? ' codicon-arrow-down' : ' codicon-arrow-up') : ''}`;
+      // An empty codicon still takes an icon's width, so the class is set only on the sorted column.
+      arrow.className = sorted ? `sort codicon ${query.descending ? 'codicon-arrow-down' : 'codicon-arrow-up'}` : 'sort';
     }
   }
 

@@ -23,6 +23,14 @@ async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, tim
   }
 }
 
+/** The emulator over HTTP, as a second client would use it. */
+async function service(pathAndQuery: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+  const { session } = uiContext();
+  const response = await fetch(`${session.emulator.url}${pathAndQuery}`, { ...init, headers: { authorization: `Bearer ${session.apiKey}`, 'content-type': 'application/json' } });
+  assert.equal(response.status, 200, `${pathAndQuery}: ${response.status}`);
+  return (await response.json()) as Record<string, unknown>;
+}
+
 /** VS Code hosts a webview in an iframe that loads the page into an inner #active-frame. */
 function viewer(): FrameLocator {
   return uiContext().workbench.page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
@@ -105,5 +113,38 @@ describe('Batch Results viewer in the workbench', () => {
     assert.deepEqual(lines.map((line) => line.custom_id), FAILED);
     assert.ok(lines.every((line) => typeof line.body === 'object' && line.body !== null), 'whole request lines, bodies included');
     await waitFor(async () => ((await workbench.activeEditorLines()).some((line) => line.includes('ticket-1006')) ? true : undefined), 'the new file in an editor');
+  });
+
+  it('compares the job with a rerun on the same input, side by side by custom_id', async () => {
+    const { workbench, screenshotDir } = uiContext();
+    const demo = await service(`/v1/batch/jobs/${DEMO_JOB}`);
+    // A rerun on a bigger model where ticket-1006 fails again and ticket-1003 now succeeds.
+    await service('/_emulator/batch/failures', { method: 'POST', body: JSON.stringify({ customId: 'ticket-1006', statusCode: 504, message: 'Request timed out' }) });
+    let rerun: Record<string, unknown>;
+    try {
+      const created = await service('/v1/batch/jobs', { method: 'POST', body: JSON.stringify({ input_files: demo.input_files, endpoint: '/v1/chat/completions', model: 'mistral-large-latest' }) });
+      rerun = await waitFor(async () => {
+        const job = await service(`/v1/batch/jobs/${String(created.id)}`);
+        return job.status === 'SUCCESS' ? job : undefined;
+      }, 'the rerun to finish');
+    } finally {
+      await service('/_emulator/batch/failures', { method: 'DELETE' }).catch(() => undefined);
+    }
+    await workbench.runCommand('Mistral: Compare Batch Results…');
+    await workbench.pickQuickItem(DEMO_JOB);
+    // The second pick lists jobs on the same input first.
+    const offered = await workbench.quickPickLabels();
+    assert.equal(offered[0], rerun.id, offered.join(', '));
+    await workbench.pickQuickItem(String(rerun.id));
+    const frame = viewer();
+    await frame.locator('.row').first().waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal((await rowIds(frame)).length, 12);
+    await frame.locator('.chip.statusChanged').click();
+    await waitFor(async () => ((await rowIds(frame)).join() === 'ticket-1003' ? true : undefined), 'only the row whose status changed');
+    await frame.locator('.row').first().click();
+    await frame.locator('#detail .side-a .error-box', { hasText: 'too large' }).waitFor({ state: 'visible' });
+    await frame.locator('#detail .side-b .bubble.assistant').waitFor({ state: 'visible' });
+    await workbench.clearNotifications();
+    await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-batch-compare.png') });
   });
 });

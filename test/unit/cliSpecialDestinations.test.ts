@@ -3,18 +3,8 @@ import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Writable } from 'node:stream';
-import { runCli } from '../../src/cli/main';
 import { FAST_BATCH_RATE, chatLines } from '../emulator/batch/testSupport';
-import { startHarness, TEST_KEY, type Harness } from './clientSupport/fixture';
-
-class Capture extends Writable {
-  text = '';
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: () => void): void {
-    this.text += chunk.toString();
-    callback();
-  }
-}
+import { runCliIn, startHarness, TEST_KEY, type Harness } from './clientSupport/fixture';
 
 describe('CLI: special destinations', function () {
   this.timeout(60_000);
@@ -41,15 +31,10 @@ describe('CLI: special destinations', function () {
       let text = '';
       fs.createReadStream(fifo).on('data', (chunk) => (text += String(chunk))).on('end', () => resolve(text)).on('error', reject);
     });
-    const stderr = new Capture();
-    const code = await runCli(['batch', 'results', job.id, '--out', 'results.pipe'], {
-      stdout: new Capture(),
-      stderr: stderr as unknown as NodeJS.WriteStream,
-      env: { MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: h.emulator.url },
-      cwd: h.workDir,
-      signal: new AbortController().signal,
-    });
-    assert.equal(code, 0, stderr.text);
+    const outputs: string[] = [];
+    const run = await runCliIn(h, ['batch', 'results', job.id, '--out', 'results.pipe'], outputs);
+    assert.equal(run.code, 0, run.stderr);
+    assert.ok(!outputs.some((text) => text.includes(TEST_KEY)));
     const lines = (await reader).trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; status: string });
     assert.equal(lines.length, 3);
     assert.ok(lines.every((line) => line.status === 'succeeded'));

@@ -9,11 +9,13 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { MistralFile } from '../../api/files/types';
 import { purposeInfo } from '../../purposes/purposes';
-import { uniqueFilename } from '../../util/sanitizeFilename';
+import { joinInside, uniqueFilename } from '../../util/sanitizeFilename';
+import { isAbortError } from '../../api/core/errors';
+import { outputStem } from '../../api/documents/output';
 import type { Deps } from '../deps';
 import { toUri, urisFromArgs } from '../shared/args';
 import { fileOrIdFromArg, isMistralFile } from '../shared/fileArgs';
-import type { ProgressSink } from '../shared/feedback';
+import { showError, withCancellableProgress, type ProgressSink } from '../shared/feedback';
 import { checkUploads } from '../shared/uploadChecks';
 
 /** Drives `mistral.runOcr` / `mistral.transcribe` without UI (tests, other extensions). */
@@ -204,4 +206,62 @@ export async function openWithPreview(uri: vscode.Uri): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(document, { preview: false, viewColumn: vscode.ViewColumn.One });
   await vscode.commands.executeCommand('markdown.showPreviewToSide', uri);
+}
+
+/** What differs between Run OCR and Transcribe; `runDocumentJob` does the rest. */
+export interface DocumentJob<T> {
+  command: 'mistral.runOcr' | 'mistral.transcribe';
+  purpose: 'ocr' | 'audio';
+  /** The open dialog's title when no file was given. */
+  pickTitle: string;
+  /** The workspace folder offered for a remote file's result. */
+  workspaceFolder: string;
+  /** The result's file name for a source stem ("report" → "report.md"). */
+  outputName(stem: string): string;
+  progressTitle(name: string): string;
+  /** The progress message while the service works. */
+  working: string;
+  failed(name: string): string;
+  /** The billed call, on the uploaded file. */
+  call(fileId: string, signal: AbortSignal): Promise<T>;
+  /** Writes or shows the result; `target` is set when it is to be saved. */
+  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined }): Promise<DocumentOutcome>;
+}
+
+/**
+ * The command's whole run: the file (argument, active editor or dialog), the purpose's checks, where the result goes
+ * (settled before the billed call), the upload and the call under one cancellable progress, then `finish`. A failure
+ * is shown with *Retry*; a cancellation or dismissed question ends quietly.
+ */
+export async function runDocumentJob<T>(deps: Deps, args: readonly unknown[], job: DocumentJob<T>): Promise<DocumentOutcome | undefined> {
+  const { source: given, options } = sourceFromArgs(args);
+  const source = given ?? (await pickLocalSource(job.purpose, job.pickTitle));
+  if (!source) return undefined;
+  const stopped = (why: 'refused' | 'cancelled'): DocumentOutcome => ({ images: [], stopped: why });
+  try {
+    if (source.kind === 'local' && !(await checkLocalSource(source.uri, job.purpose, options.force === true))) return stopped('refused');
+    const resolved = source.kind === 'remote' ? await resolveRemote(deps, source) : source;
+    const output = options.output ?? (resolved.kind === 'local' ? 'save' : await askOutput(resolved.name));
+    if (!output) return stopped('cancelled');
+    let target: vscode.Uri | undefined;
+    if (output === 'save') {
+      const folder = options.folder !== undefined ? toUri(options.folder) : await chooseFolder(resolved, job.workspaceFolder);
+      if (!folder) return stopped('cancelled');
+      const name = await resolveTarget(folder, job.outputName(outputStem(resolved.name)), options.ifExists);
+      if (!name) return stopped('cancelled');
+      target = vscode.Uri.file(joinInside(folder.fsPath, name));
+    }
+    const { fileId, result } = await withCancellableProgress({ title: job.progressTitle(resolved.name) }, async (signal, progress) => {
+      const id = resolved.kind === 'local' ? (await uploadSource(deps, resolved.uri, job.purpose, signal, progress)).id : resolved.file.id;
+      progress.report({ message: job.working });
+      return { fileId: id, result: await job.call(id, signal) };
+    });
+    return await job.finish({ result, fileId, source: resolved, target });
+  } catch (err) {
+    if (isAbortError(err)) return stopped('cancelled');
+    void showError(deps.log, err, job.failed(source.name), {
+      retry: () => vscode.commands.executeCommand(job.command, { ...options, ...(source.kind === 'local' ? { uri: source.uri } : { file: source.file }) }),
+    });
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@
  * server strings cannot drive the terminal, and a server that never answers is cut by --timeout.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -53,8 +53,8 @@ describe('hostile server: the CLI', function () {
     fs.rmSync(workDir, { recursive: true, force: true });
   });
 
-  function start(args: string[], options: { uid?: number } = {}): { child: ChildProcess; done: Promise<Run> } {
-    const child = spawn(process.execPath, [CLI, ...args], {
+  function start(args: string[], options: { uid?: number; cli?: string } = {}): { child: ChildProcess; done: Promise<Run> } {
+    const child = spawn(process.execPath, [options.cli ?? CLI, ...args], {
       cwd: workDir,
       env: { PATH: process.env.PATH, MISTRAL_API_KEY: TEST_KEY, MISTRAL_BASE_URL: server.url },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -70,7 +70,7 @@ describe('hostile server: the CLI', function () {
     });
     return { child, done };
   }
-  const cli = (args: string[], options: { uid?: number } = {}): Promise<Run> => start(args, options).done;
+  const cli = (args: string[], options: { uid?: number; cli?: string } = {}): Promise<Run> => start(args, options).done;
 
   /** Resolves once a download's hidden temp file exists in the work folder. */
   async function partFileAppears(): Promise<void> {
@@ -172,11 +172,19 @@ describe('hostile server: the CLI', function () {
     const secret = path.join(workDir, 'secret.jsonl');
     fs.writeFileSync(secret, '{}\n');
     fs.chmodSync(secret, 0o000);
-    // Root reads any file: run the CLI as "nobody" then, so the permission check is real.
+    if (process.platform === 'win32') this.skip();
+    // Root reads any file: run the CLI as "nobody" then, so the permission check is real. The bundle is
+    // self-contained, so a copy in the (world-readable) work folder runs wherever the checkout lives.
     const uid = process.getuid?.() === 0 ? 65534 : undefined;
-    if (uid === undefined && process.platform === 'win32') this.skip();
+    let cliCopy: string | undefined;
+    if (uid !== undefined) {
+      if (spawnSync(process.execPath, ['-e', ''], { uid, gid: uid }).status !== 0) this.skip(); // node not runnable as nobody
+      cliCopy = path.join(workDir, 'cli.js');
+      fs.copyFileSync(CLI, cliCopy);
+      fs.chmodSync(cliCopy, 0o644);
+    }
     server.on('POST', /^\/v1\/files$/, (_req, res) => sendJson(res, 200, fileObject()));
-    const result = await cli(['upload', 'secret.jsonl'], { uid });
+    const result = await cli(['upload', 'secret.jsonl'], { uid, cli: cliCopy });
     assert.equal(result.code, 2, result.stderr);
     assert.equal(result.stderr, `Error: Cannot read ${secret}: permission denied\n`);
     assert.deepEqual(server.seen, [], 'no request was made');

@@ -32,7 +32,8 @@ export const CONVERT_USAGE = `Usage: mistral-files convert [--from auto|openai|s
          [--delimiter C] [--user-column NAME] [--assistant-column NAME] [--system-column NAME] [--no-validate]
   Converts OpenAI chat (also legacy functions), ShareGPT, Alpaca, CSV/TSV or pretrain data to Mistral fine-tuning
   JSONL, keeping function calling; prints what changed and what was dropped and why, then validates the output.
-  --from auto (the default) reads CSV by extension or content, and each JSON line by its keys.`;
+  FILE is JSON Lines, one JSON array of records, or CSV/TSV. --from auto (the default) reads CSV by extension or
+  content, and each JSON record by its keys.`;
 
 export const SPLIT_USAGE = `Usage: mistral-files split FILE [--validation SIZE|PERCENT|none] [--seed N] [--max-size SIZE] [--out-dir DIR] [--force] [--json]
   Without options: a train file and a validation file of min(1 MB, 5%) drawn at random (seed 42).

@@ -12,7 +12,8 @@ import type { Converted } from './chat';
 import { ConvertInputError, convertCsvRow, mapColumns, readCsvRows, sniffDelimiter, type ColumnMap, type CsvOptions } from './csv';
 import { detectSource, type Detection } from './detect';
 import { convertJsonRecord, type JsonSource } from './formats';
-import { isBlank, readLineBatches, throwIfAborted } from './lines';
+import { JsonArrayError, JsonArraySplitter } from './jsonArray';
+import { isBlank, READ_CHUNK_BYTES, readLineBatches, throwIfAborted } from './lines';
 import { ReportBuilder, type ChangeCode, type DropCode, type ReportEntry } from './report';
 
 export type SourceFormat = JsonSource | 'csv';
@@ -86,15 +87,13 @@ export async function convertFile(input: string, output: string, options: Conver
   const detection = await detectSource(input);
   let from = options.from ?? 'auto';
   if (from === 'auto' && detection.format === 'csv') from = 'csv';
-  if (from === 'auto' && detection.format === 'json-array') {
-    throw new ConvertInputError('The file is one JSON array, not JSON Lines: write one record per line (for example with `jq -c ".[]"`) and convert that');
-  }
   const report = new ReportBuilder();
   const file = await AtomicFile.create(output);
   const out = new OutputLines(file);
   let records = 0;
   try {
     if (from === 'csv') records = await convertCsv(input, detection, options, out, report, size);
+    else if (detection.array) records = await convertJsonArray(input, from, options, out, report, size);
     else records = await convertJsonLines(input, from, options, out, report, size);
     await out.flush();
     throwIfAborted(options.signal);
@@ -151,6 +150,41 @@ async function convertJsonLines(input: string, from: JsonSource, options: Conver
       }
       options.onProgress?.(batch.bytesRead, size);
     }
+  } finally {
+    await handle.close();
+  }
+  return records;
+}
+
+async function convertJsonArray(input: string, from: JsonSource, options: ConvertOptions, out: OutputLines, report: ReportBuilder, size: number): Promise<number> {
+  const handle = await open(input, 'r');
+  const splitter = new JsonArraySplitter();
+  const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+  let records = 0;
+  let position = 0;
+  try {
+    for (;;) {
+      throwIfAborted(options.signal);
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      for (const element of splitter.push(buffer.subarray(0, bytesRead))) {
+        records++;
+        let value: unknown;
+        try {
+          value = JSON.parse(element.text);
+        } catch {
+          report.drop('json-invalid', element.line);
+          continue;
+        }
+        await out.add(convertJsonRecord(value, from, element.line, report), element.line, report);
+      }
+      options.onProgress?.(position, size);
+    }
+    splitter.finish();
+  } catch (err) {
+    if (err instanceof JsonArrayError) throw new ConvertInputError(`The file cannot be read as a JSON array: ${err.message}`);
+    throw err;
   } finally {
     await handle.close();
   }

@@ -5,9 +5,10 @@
  */
 import { open } from 'node:fs/promises';
 import { recordKind, type RecordKind } from './formats';
+import { JsonArraySplitter } from './jsonArray';
 import { isObject } from './tools';
 
-export type DetectedFormat = 'openai' | 'sharegpt' | 'alpaca' | 'pretrain' | 'csv' | 'json-array' | 'unknown';
+export type DetectedFormat = 'openai' | 'sharegpt' | 'alpaca' | 'pretrain' | 'csv' | 'unknown';
 
 export interface Detection {
   format: DetectedFormat;
@@ -16,6 +17,8 @@ export interface Detection {
   kinds: Partial<Record<RecordKind, number>>;
   /** For CSV: the delimiter found. */
   delimiter?: string;
+  /** The records are the elements of one JSON array, not JSON Lines. */
+  array?: boolean;
 }
 
 const SAMPLE_BYTES = 256 * 1024;
@@ -51,11 +54,12 @@ export function detectSample(path: string, text: string, whole: boolean): Detect
   const firstLine = (complete.find((line) => line.trim() !== '') ?? '').replace(/\r$/, '');
   if (/\.(csv|tsv|tab)$/i.test(path)) return { format: 'csv', sampled: 0, kinds: {}, delimiter: /\.csv$/i.test(path) ? ',' : '\t' };
   // JSON Lines records are objects: a file that opens with "[" is one JSON array (how many datasets ship).
-  if (/^\s*\[/.test(text)) return { format: 'json-array', sampled: 0, kinds: {} };
+  const array = /^\s*\[/.test(text);
+  const candidates = array ? arrayElements(text) : complete;
   const kinds: Partial<Record<RecordKind, number>> = {};
   let sampled = 0;
   let notJson = 0;
-  for (const line of complete) {
+  for (const line of candidates) {
     if (sampled + notJson >= SAMPLE_RECORDS) break;
     if (line.trim() === '') continue;
     let value: unknown;
@@ -70,6 +74,7 @@ export function detectSample(path: string, text: string, whole: boolean): Detect
     kinds[kind] = (kinds[kind] ?? 0) + 1;
   }
   if (sampled === 0) {
+    if (array) return { format: 'unknown', sampled, kinds, array };
     if (notJson > 0 && /[,\t;]/.test(firstLine)) {
       const count = (ch: string): number => firstLine.split(ch).length - 1;
       const delimiter = count('\t') > count(',') ? '\t' : count(';') > count(',') ? ';' : ',';
@@ -82,5 +87,14 @@ export function detectSample(path: string, text: string, whole: boolean): Detect
   for (const [kind, count] of Object.entries(kinds) as Array<[RecordKind, number]>) {
     if (kind !== 'unknown' && count > bestCount) [best, bestCount] = [kind, count];
   }
-  return { format: KIND_FORMAT[best] ?? 'unknown', sampled, kinds };
+  return { format: KIND_FORMAT[best] ?? 'unknown', sampled, kinds, ...(array ? { array } : {}) };
+}
+
+/** The complete elements at the start of an array (the sample may end inside one). */
+function arrayElements(text: string): string[] {
+  try {
+    return new JsonArraySplitter().push(Buffer.from(text, 'utf8')).map((element) => element.text);
+  } catch {
+    return [];
+  }
 }

@@ -56,12 +56,13 @@ describe('Data tools: convert and split', function () {
     ]);
   });
 
-  it('a JSON array is refused before anything is asked or written', async () => {
-    const input = writeFile(dir, 'array.json', '[{"instruction":"a","output":"b"}]');
-    const output = path.join(dir, 'array.jsonl');
-    const result = await vscode.commands.executeCommand<ConvertResult | undefined>('mistral.convertToMistral', { uri: input, output });
-    assert.equal(result, undefined);
-    assert.ok(!fs.existsSync(output));
+  it('converts a JSON array of ShareGPT conversations, detected as such', async () => {
+    const input = writeFile(dir, 'sharegpt.json', JSON.stringify([{ conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }] }], null, 2));
+    const output = path.join(dir, 'sharegpt.jsonl');
+    const result = await acceptQuickPicksUntilDone(vscode.commands.executeCommand<ConvertResult | undefined>('mistral.convertToMistral', { uri: input, output }));
+    assert.equal(result?.detection.format, 'sharegpt');
+    assert.equal(result?.detection.array, true);
+    assert.equal(fs.readFileSync(output, 'utf8'), '{"messages":[{"role":"user","content":"Hi"},{"role":"assistant","content":"Hello"}]}\n');
   });
 
   it('splits from the Explorer with the default choice (train and validation, seed 42) accepted in the picker', async () => {

@@ -187,7 +187,7 @@ describe('convert to Mistral JSONL', () => {
     assert.deepEqual(await detectSource(join(FIXTURES, 'qa.tsv')), { format: 'csv', sampled: 0, kinds: {}, delimiter: '\t' });
     assert.equal((await detectSource(write('semi.txt', 'prompt;completion\na;b\n'))).delimiter, ';');
     assert.equal((await detectSource(write('pre.jsonl', '{"text":"a"}\n{"content":"b"}\n'))).format, 'pretrain');
-    assert.equal((await detectSource(write('arr.json', '[{"instruction":"a","output":"b"}]'))).format, 'json-array');
+    assert.deepEqual(await detectSource(write('arr.json', '[{"instruction":"a","output":"b"},\n {"instruction":"c","output":"d"}]')), { format: 'alpaca', sampled: 2, kinds: { alpaca: 2 }, array: true });
   });
 
   it('pretrain records keep their text; the content alias becomes text', async () => {
@@ -196,8 +196,36 @@ describe('convert to Mistral JSONL', () => {
     assert.deepEqual(changed(result, 'pretrain-content-renamed'), [2]);
   });
 
-  it('a JSON array is refused with what to do', async () => {
-    await assert.rejects(run(write('arr.json', '[{"instruction":"a","output":"b"}]')), (err: Error) => err instanceof ConvertInputError && /JSON Lines/.test(err.message));
+  it('a JSON array (how Alpaca and ShareGPT dumps ship) is streamed element by element, lines located', async () => {
+    const elements = [
+      { instruction: 'Say "[hi]", then stop', input: '', output: 'hi, {there}' },
+      { instruction: 'Escapes \\ and \u00e9', input: 'x', output: 'y' },
+      { instruction: 'no answer', output: '' },
+    ];
+    const input = write('alpaca.json', `\uFEFF[\n  ${elements.map((e) => JSON.stringify(e)).join(',\n  ')}\n]\n`);
+    const { result, records } = await run(input);
+    assert.equal(result.records, 3);
+    assert.deepEqual(records.map((r) => r.messages[0].content), ['Say "[hi]", then stop', 'Escapes \\ and \u00e9\n\nx']);
+    assert.equal(records[0].messages[1].content, 'hi, {there}');
+    assert.deepEqual(dropped(result, 'output-empty'), [4]);
+  });
+
+  it('a JSON array spanning many read buffers converts like the same records as JSON Lines', async () => {
+    const record = (k: number): unknown => ({ conversations: [{ from: 'human', value: `q${k} ${'é'.repeat(k % 500)}` }, { from: 'gpt', value: `a${k}` }] });
+    const count = 4000;
+    const arrayInput = write('big.json', `[${Array.from({ length: count }, (_, k) => JSON.stringify(record(k))).join(',')}]`);
+    const linesInput = write('big.jsonl', Array.from({ length: count }, (_, k) => JSON.stringify(record(k))).join('\n'));
+    const fromArray = await run(arrayInput);
+    const fromArrayText = readFileSync(fromArray.out, 'utf8');
+    const fromLines = await run(linesInput);
+    assert.equal(fromArray.result.written, count);
+    assert.equal(fromArrayText, readFileSync(fromLines.out, 'utf8'));
+  });
+
+  it('a broken JSON array is refused with where it broke, and nothing is written', async () => {
+    await assert.rejects(run(write('cut.json', '[{"instruction":"a","output":"b"},')), (err: Error) => err instanceof ConvertInputError && /not closed/.test(err.message));
+    await assert.rejects(run(write('tail.json', '[{"instruction":"a","output":"b"}]\n]')), (err: Error) => err instanceof ConvertInputError && /after the end/.test(err.message));
+    assert.ok(!readdirSync(dir).includes('out.jsonl'));
   });
 
   it('nothing convertible leaves an existing output as it was, and no temp file behind', async () => {

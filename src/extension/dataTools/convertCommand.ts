@@ -27,10 +27,6 @@ export function registerConvert(deps: Deps): vscode.Disposable {
     const name = path.basename(input.fsPath);
     try {
       const detection = await detectSource(input.fsPath);
-      if (detection.format === 'json-array') {
-        void vscode.window.showErrorMessage(vscode.l10n.t('"{0}" is one JSON array, not JSON Lines: write one record per line (for example with jq -c ".[]") and convert that.', name));
-        return undefined;
-      }
       const from = options.from ?? (await pickSource(detection));
       if (!from) return undefined;
       const output = options.output !== undefined ? toUri(options.output) : await pickOutput(input);
@@ -51,6 +47,10 @@ export function registerConvert(deps: Deps): vscode.Disposable {
 }
 
 function detectedLabel(detection: Detection): string {
+  return detection.array ? vscode.l10n.t('{0} (one JSON array)', formatLabel(detection)) : formatLabel(detection);
+}
+
+function formatLabel(detection: Detection): string {
   switch (detection.format) {
     case 'openai':
       return vscode.l10n.t('OpenAI / Mistral chat');

@@ -26,6 +26,7 @@ import { registerOpenFile } from './files/commands/openFile';
 import { registerRefresh } from './files/commands/refresh';
 import { registerSort } from './files/commands/sort';
 import { registerUpload } from './files/commands/upload';
+import { registerUploadFolder } from './files/commands/uploadFolder';
 import { registerValidate } from './validation/validateCommand';
 
 /** Every `mistral.*` command of package.json `contributes.commands`; the manifest test checks none is missing. */
@@ -43,6 +44,7 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerCopyFileId(deps),
     registerLoadMore(deps),
     registerUpload(deps),
+    registerUploadFolder(deps),
     registerDownload(deps),
     registerDelete(deps),
     registerCopySignedUrl(deps),

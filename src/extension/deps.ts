@@ -30,6 +30,8 @@ export interface Settings {
   readonly previewMaxSizeMB: number;
   readonly defaultSignedUrlExpiryHours: number;
   readonly defaultVisibility: 'workspace' | 'user';
+  /** After an upload: select the file in the Files view always (opening it), only when it is visible, or never. */
+  readonly revealAfterUpload: 'always' | 'whenVisible' | 'never';
 }
 
 /** The Mistral services, following the connection settings; `withKey` checks a key before it is stored. */
@@ -58,6 +60,11 @@ export interface FilesTree {
    * `focus: false` leaves the keyboard focus where it is.
    */
   reveal(file: MistralFile, options?: { focus?: boolean; maxPages?: number }): Promise<boolean>;
+  /**
+   * Selects a file without taking the focus: at once when the view is showing, otherwise the next time it shows
+   * (an upload from the Explorer does not switch the side bar).
+   */
+  revealWhenShown(file: MistralFile): Promise<void>;
   /** The purpose groups the view lists, in their order. */
   listedPurposes(): string[];
   /** What a group has loaded; undefined when the group is not listed. */

@@ -31,7 +31,9 @@ export function formatRelativeTime(unixSeconds: number, nowMs: number = Date.now
     [86400 * 365, 'year'],
   ];
   let chosen = steps[0];
-  for (const step of steps) if (seconds >= step[0] * 0.75) chosen = step;
+  // Minutes, hours and days round up from three quarters (50 min reads "1 hour ago"); months and years only once
+  // whole, so 24 days never reads "1 month ago" and 11 months never "1 year ago".
+  for (const step of steps) if (seconds >= step[0] * (step[0] >= 86400 * 30 ? 1 : 0.75)) chosen = step;
   const count = Math.max(1, Math.round(seconds / chosen[0]));
   const phrase = `${count} ${chosen[1]}${count === 1 ? '' : 's'}`;
   return future ? `in ${phrase}` : `${phrase} ago`;

@@ -22,12 +22,15 @@ export function apiKeyInputProblem(value: string): string | undefined {
 type KeyCheck = { ok: true } | { ok: false; rejected: boolean; error: unknown };
 
 /** Lists one file with the candidate key through a one-off client, never the shared one. */
-async function checkKey(deps: Deps, key: string): Promise<KeyCheck> {
+async function checkKey(deps: Deps, key: string, signal?: AbortSignal): Promise<KeyCheck> {
   const client = deps.client.withKey(key);
   try {
-    await withCancellableProgress({ title: vscode.l10n.t('Checking the API key with {0}…', hostOf(deps.settings.baseUrl)) }, (signal) =>
-      client.files.list({ pageSize: 1 }, { signal }),
-    );
+    if (signal) await client.files.list({ pageSize: 1 }, { signal });
+    else {
+      await withCancellableProgress({ title: vscode.l10n.t('Checking the API key with {0}…', hostOf(deps.settings.baseUrl)) }, (abort) =>
+        client.files.list({ pageSize: 1 }, { signal: abort }),
+      );
+    }
     return { ok: true };
   } catch (err) {
     const rejected = isKeyRejection(err);
@@ -42,27 +45,81 @@ async function checkKey(deps: Deps, key: string): Promise<KeyCheck> {
  * input. The key is checked against the service before it is stored, and stored only in SecretStorage.
  * Resolves true when a key was stored.
  */
+/**
+ * The password box stays open while the key is checked: a key the service rejects is reported in the box itself
+ * (its validation message) so the user pastes another without starting over. Resolves with a key the service
+ * accepted, or one it could not be asked about (with that check), or undefined when the box was dismissed.
+ */
+function askAndCheckKey(deps: Deps): Promise<{ key: string; check: KeyCheck } | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = vscode.l10n.t('Mistral: Set API Key');
+  box.prompt = vscode.l10n.t('Paste a key from console.mistral.ai (API Keys). It is checked with the service, then kept in VS Code\'s secret storage.');
+  box.placeholder = vscode.l10n.t('API key');
+  box.password = true;
+  box.ignoreFocusOut = true;
+  let checking: AbortController | undefined;
+  return new Promise((resolve) => {
+    let result: { key: string; check: KeyCheck } | undefined;
+    const disposables = [
+      box.onDidChangeValue((value) => {
+        box.validationMessage = value === '' ? undefined : apiKeyInputProblem(value);
+      }),
+      box.onDidAccept(async () => {
+        if (checking) return;
+        const problem = apiKeyInputProblem(box.value);
+        if (problem !== undefined) {
+          box.validationMessage = problem;
+          return;
+        }
+        const key = box.value.trim();
+        const controller = new AbortController();
+        checking = controller;
+        box.busy = true;
+        box.enabled = false;
+        box.validationMessage = undefined;
+        box.prompt = vscode.l10n.t('Checking the API key with {0}…', hostOf(deps.settings.baseUrl));
+        const check = await checkKey(deps, key, controller.signal);
+        checking = undefined;
+        if (controller.signal.aborted) return;
+        box.busy = false;
+        box.enabled = true;
+        if (!check.ok && check.rejected) {
+          deps.log.warn(`The service rejected the API key that was entered (${errorMessage(check.error)}); it was not stored.`);
+          box.prompt = vscode.l10n.t('Paste a key from console.mistral.ai (API Keys).');
+          box.validationMessage = vscode.l10n.t('The service rejected this key ({0}). It was not saved; paste another key.', errorMessage(check.error));
+          return;
+        }
+        result = { key, check };
+        box.hide();
+      }),
+      box.onDidHide(() => {
+        checking?.abort();
+        disposables.forEach((d) => d.dispose());
+        box.dispose();
+        resolve(result);
+      }),
+    ];
+    box.show();
+  });
+}
+
 async function setApiKey(deps: Deps, arg: unknown): Promise<boolean> {
   const interactive = typeof arg !== 'string';
-  let key: string | undefined = interactive ? undefined : (arg as string);
+  let candidate: string;
+  let check: KeyCheck;
   if (interactive) {
-    key = await vscode.window.showInputBox({
-      title: vscode.l10n.t('Mistral: Set API Key'),
-      prompt: vscode.l10n.t('Paste a key from console.mistral.ai (API Keys). It is checked with the service, then kept in VS Code\'s secret storage.'),
-      placeHolder: vscode.l10n.t('API key'),
-      password: true,
-      ignoreFocusOut: true,
-      validateInput: apiKeyInputProblem,
-    });
-    if (key === undefined) return false;
+    const answer = await askAndCheckKey(deps);
+    if (answer === undefined) return false;
+    ({ key: candidate, check } = answer);
+  } else {
+    const problem = apiKeyInputProblem(arg as string);
+    if (problem !== undefined) {
+      void vscode.window.showErrorMessage(problem);
+      return false;
+    }
+    candidate = (arg as string).trim();
+    check = await checkKey(deps, candidate);
   }
-  const problem = apiKeyInputProblem(key ?? '');
-  if (problem !== undefined) {
-    void vscode.window.showErrorMessage(problem);
-    return false;
-  }
-  const candidate = (key ?? '').trim();
-  const check = await checkKey(deps, candidate);
   if (!check.ok) {
     if (isAbortError(check.error)) return false;
     const reason = errorMessage(check.error);

@@ -50,6 +50,11 @@ export class VsCodeSettings implements Settings {
     return Number.isFinite(value) ? clamp(Math.round(value), 1, 168) : 24;
   }
 
+  get revealAfterUpload(): 'always' | 'whenVisible' | 'never' {
+    const value = this.config.get<string>('upload.revealInFilesView', 'whenVisible');
+    return value === 'always' || value === 'never' ? value : 'whenVisible';
+  }
+
   get defaultVisibility(): 'workspace' | 'user' {
     return this.config.get<string>('upload.defaultVisibility', 'workspace') === 'user' ? 'user' : 'workspace';
   }

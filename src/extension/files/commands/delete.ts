@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { isAbortError, errorMessage } from '../../../api/core/errors';
 import type { MistralFile } from '../../../api/files/types';
+import { formatBytes, formatRelativeTime } from '../../../util/format';
 import type { Deps } from '../../deps';
 import { PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
 import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, listNames, nameOf } from '../../shared/args';
@@ -40,7 +41,16 @@ export function registerDelete(deps: Deps): vscode.Disposable {
   });
 }
 
-/** One modal dialog naming what goes: the name for one file, "N files" with the first few listed otherwise. */
+/** What tells two files of the same name apart: size, age and id ("1.2 KB · 3 days ago · 3f2a…"). */
+export function identifyingDetail(target: MistralFile | string, nowMs = Date.now()): string {
+  if (typeof target === 'string') return target;
+  const parts = [formatBytes(target.bytes)];
+  if (Number.isFinite(target.created_at)) parts.push(formatRelativeTime(target.created_at, nowMs));
+  parts.push(target.id);
+  return parts.join(' · ');
+}
+
+/** One modal dialog naming what goes, each file with its size, age and id (names alone can repeat). */
 async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<boolean> {
   const deleteLabel = vscode.l10n.t('Delete');
   const names = targets.map(nameOf);
@@ -48,11 +58,15 @@ async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<bo
     targets.length === 1
       ? vscode.l10n.t('Delete "{0}" from Mistral?', names[0])
       : vscode.l10n.t('Delete {0} files from Mistral?', targets.length);
-  const listed = names.slice(0, NAMES_IN_CONFIRMATION).map((name) => `• ${name}`);
+  const listed = targets.slice(0, NAMES_IN_CONFIRMATION).map((target) =>
+    typeof target === 'string' ? `• ${target}` : `• ${nameOf(target)} (${identifyingDetail(target)})`,
+  );
   if (names.length > NAMES_IN_CONFIRMATION) listed.push(vscode.l10n.t('…and {0} more', names.length - NAMES_IN_CONFIRMATION));
-  const detail =
-    (targets.length > 1 ? `${listed.join('\n')}\n\n` : '') +
-    vscode.l10n.t('This cannot be undone. Jobs that use these files may fail.');
+  const consequence =
+    targets.length === 1
+      ? vscode.l10n.t('This cannot be undone. Jobs that use this file may fail.')
+      : vscode.l10n.t('This cannot be undone. Jobs that use these files may fail.');
+  const detail = targets.length === 1 ? `${identifyingDetail(targets[0])}\n\n${consequence}` : `${listed.join('\n')}\n\n${consequence}`;
   const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteLabel);
   return answer === deleteLabel;
 }
@@ -60,7 +74,9 @@ async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<bo
 async function deleteAll(deps: Deps, targets: ReadonlyArray<MistralFile | string>): Promise<DeleteOutcome> {
   const outcome: DeleteOutcome = { deleted: [], alreadyGone: [], failed: [], cancelled: false };
   const title = targets.length === 1 ? vscode.l10n.t('Deleting "{0}"', nameOf(targets[0])) : vscode.l10n.t('Deleting {0} files', targets.length);
-  const results = await withCancellableProgress({ title }, async (signal, progress) => {
+  // One file is quick: its progress stays in the status bar rather than adding a toast after the dialog.
+  const location = targets.length === 1 ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
+  const results = await withCancellableProgress({ title, location }, async (signal, progress) => {
     let done = 0;
     const percent = new PercentProgress(progress, targets.length);
     return mapSettled(
@@ -128,7 +144,10 @@ function report(deps: Deps, targets: ReadonlyArray<MistralFile | string>, outcom
     void showRunSummary(deps.log, 'error', parts.join(' '), {
       retry: () => vscode.commands.executeCommand('mistral.delete', retryTargets, { confirm: false }),
     });
+  } else if (outcome.cancelled) {
+    void vscode.window.showWarningMessage(parts.join(' '));
   } else {
-    void vscode.window.showInformationMessage(parts.join(' '));
+    // Success is what the user asked for and the rows vanish: a status bar note, not another toast.
+    vscode.window.setStatusBarMessage(`$(check) ${parts.join(' ')}`, 6000);
   }
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { isAbortError, errorMessage } from '../../../api/core/errors';
 import type { MistralFile } from '../../../api/files/types';
 import { joinInside, sanitizeFilename, uniqueFilename } from '../../../util/sanitizeFilename';
+import { revealTarget } from '../../../util/revealTarget';
 import type { Deps } from '../../deps';
 import { ByteProgress, PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
 import { filesOrIdsFromArgs, splitOptions, isNotFound, toUri } from '../../shared/args';
@@ -207,13 +208,23 @@ async function rememberFolder(deps: Deps, folder: string): Promise<void> {
   await deps.context.workspaceState.update(LAST_FOLDER_KEY, folder);
 }
 
-function offerOpen(uri: vscode.Uri, message: string, isFolder = false): void {
-  const open = vscode.l10n.t('Open');
-  const reveal = vscode.l10n.t('Reveal in File Explorer');
-  const actions = isFolder ? [reveal] : [open, reveal];
-  void vscode.window.showInformationMessage(message, ...actions).then(async (answer) => {
-    if (answer === open) await vscode.commands.executeCommand('vscode.open', uri);
-    if (answer === reveal) await vscode.commands.executeCommand('revealFileInOS', uri);
-  });
+function osRevealLabel(): string {
+  if (process.platform === 'darwin') return vscode.l10n.t('Reveal in Finder');
+  if (process.platform === 'win32') return vscode.l10n.t('Reveal in File Explorer');
+  return vscode.l10n.t('Open Containing Folder');
 }
 
+function offerOpen(uri: vscode.Uri, message: string, isFolder = false): void {
+  const open = vscode.l10n.t('Open');
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+  const desktopLocal = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
+  const where = revealTarget(uri.fsPath, folders, desktopLocal);
+  const reveal = where === 'explorer' ? vscode.l10n.t('Reveal in Explorer View') : where === 'os' ? osRevealLabel() : undefined;
+  const actions = [...(isFolder ? [] : [open]), ...(reveal ? [reveal] : [])];
+  void vscode.window.showInformationMessage(message, ...actions).then(async (answer) => {
+    if (answer === open) await vscode.commands.executeCommand('vscode.open', uri);
+    if (answer !== undefined && answer === reveal) {
+      await vscode.commands.executeCommand(where === 'explorer' ? 'revealInExplorer' : 'revealFileInOS', uri);
+    }
+  });
+}

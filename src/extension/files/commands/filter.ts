@@ -4,56 +4,84 @@ import type { Deps } from '../../deps';
 import type { FileFilter } from '../tree/filesModel';
 import { normalizeFilter } from '../tree/filterState';
 
-function sampleTypeDetails(): Record<string, string> {
+interface FilterItem extends vscode.QuickPickItem {
+  field: 'sampleTypes' | 'sources';
+  value: string;
+}
+
+function sampleTypeLabels(): Record<string, [string, string]> {
   return {
-    pretrain: vscode.l10n.t('Plain text for continued pretraining'),
-    instruct: vscode.l10n.t('Conversations for instruction fine-tuning'),
-    batch_request: vscode.l10n.t('Batch job input'),
-    batch_result: vscode.l10n.t('Batch job results'),
-    batch_error: vscode.l10n.t('Batch job errors'),
+    pretrain: [vscode.l10n.t('Pretraining text'), vscode.l10n.t('Plain text for continued pretraining')],
+    instruct: [vscode.l10n.t('Instruction conversations'), vscode.l10n.t('Conversations for instruction fine-tuning')],
+    batch_request: [vscode.l10n.t('Batch requests'), vscode.l10n.t('Batch job input')],
+    batch_result: [vscode.l10n.t('Batch results'), vscode.l10n.t('Batch job results')],
+    batch_error: [vscode.l10n.t('Batch errors'), vscode.l10n.t('Batch job errors')],
   };
 }
 
-function sourceDetails(): Record<string, string> {
+function sourceLabels(): Record<string, [string, string]> {
   return {
-    upload: vscode.l10n.t('Uploaded by you or your team'),
-    repository: vscode.l10n.t('Imported from a repository'),
-    mistral: vscode.l10n.t('Written by Mistral (batch outputs)'),
+    upload: [vscode.l10n.t('Uploaded'), vscode.l10n.t('Uploaded by you or your team')],
+    repository: [vscode.l10n.t('From a repository'), vscode.l10n.t('Imported from a repository')],
+    mistral: [vscode.l10n.t('Written by Mistral'), vscode.l10n.t('Batch outputs')],
   };
 }
 
-async function pickMany(
-  title: string,
-  values: readonly string[],
-  selected: readonly string[] | undefined,
-  details: Record<string, string>,
-): Promise<string[] | undefined> {
+function items(field: FilterItem['field'], values: readonly string[], selected: readonly string[] | undefined, labels: Record<string, [string, string]>): FilterItem[] {
   // Values from an earlier filter stay listed even if not among the known ones.
-  const all = [...new Set([...values, ...(selected ?? [])])];
-  const items = all.map((value) => ({ label: value, description: details[value], picked: selected?.includes(value) ?? false }));
-  const picked = await vscode.window.showQuickPick(items, {
-    title,
-    canPickMany: true,
-    ignoreFocusOut: true,
-    placeHolder: vscode.l10n.t('Select none to include all'),
-  });
-  return picked?.map((item) => item.label);
+  return [...new Set([...values, ...(selected ?? [])])].map((value) => ({
+    label: labels[value]?.[0] ?? value,
+    description: labels[value] ? `${labels[value][1]} · ${value}` : undefined,
+    // The input box holds the name filter: the rows must not be hidden by what is typed there.
+    alwaysShow: true,
+    field,
+    value,
+  }));
 }
 
-/** Three short steps: name, sample types, sources. Escape at any step leaves the current filter untouched. */
+/**
+ * One QuickPick: the input is the name filter, the ticked rows the sample types and sources (none ticked in a section
+ * means any). Enter applies; Escape leaves the current filter untouched.
+ */
 async function promptFilter(current: FileFilter): Promise<FileFilter | undefined> {
-  const search = await vscode.window.showInputBox({
-    title: vscode.l10n.t('Filter Files (1/3): File Name'),
-    prompt: vscode.l10n.t('Show files whose name contains this text (leave empty for any name).'),
-    value: current.search ?? '',
-    ignoreFocusOut: true,
+  const pick = vscode.window.createQuickPick<FilterItem | (vscode.QuickPickItem & { field?: undefined })>();
+  pick.title = vscode.l10n.t('Filter Files');
+  pick.placeholder = vscode.l10n.t('File name contains… (leave empty for any name); tick sample types and sources, then Enter');
+  pick.canSelectMany = true;
+  pick.ignoreFocusOut = true;
+  pick.value = current.search ?? '';
+  const sampleTypes = items('sampleTypes', KNOWN_SAMPLE_TYPES, current.sampleTypes, sampleTypeLabels());
+  const sources = items('sources', KNOWN_SOURCES, current.sources, sourceLabels());
+  pick.items = [
+    { label: vscode.l10n.t('Sample type (none ticked: any)'), kind: vscode.QuickPickItemKind.Separator },
+    ...sampleTypes,
+    { label: vscode.l10n.t('Source (none ticked: any)'), kind: vscode.QuickPickItemKind.Separator },
+    ...sources,
+  ];
+  pick.selectedItems = [
+    ...sampleTypes.filter((item) => current.sampleTypes?.includes(item.value)),
+    ...sources.filter((item) => current.sources?.includes(item.value)),
+  ];
+  return new Promise<FileFilter | undefined>((resolve) => {
+    let result: FileFilter | undefined;
+    const disposables = [
+      pick.onDidAccept(() => {
+        const chosen = pick.selectedItems.filter((item): item is FilterItem => item.field !== undefined);
+        result = {
+          search: pick.value,
+          sampleTypes: chosen.filter((item) => item.field === 'sampleTypes').map((item) => item.value),
+          sources: chosen.filter((item) => item.field === 'sources').map((item) => item.value),
+        };
+        pick.hide();
+      }),
+      pick.onDidHide(() => {
+        disposables.forEach((d) => d.dispose());
+        pick.dispose();
+        resolve(result);
+      }),
+    ];
+    pick.show();
   });
-  if (search === undefined) return undefined;
-  const sampleTypes = await pickMany(vscode.l10n.t('Filter Files (2/3): Sample Type'), KNOWN_SAMPLE_TYPES, current.sampleTypes, sampleTypeDetails());
-  if (sampleTypes === undefined) return undefined;
-  const sources = await pickMany(vscode.l10n.t('Filter Files (3/3): Source'), KNOWN_SOURCES, current.sources, sourceDetails());
-  if (sources === undefined) return undefined;
-  return { search, sampleTypes, sources };
 }
 
 /**

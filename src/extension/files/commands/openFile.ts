@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { isNotFound } from '../../shared/args';
 import type { MistralFile } from '../../../api/files/types';
 import { formatBytes } from '../../../util/format';
+import { isPdf, previewKind } from '../../../util/previewKind';
 import type { Deps } from '../../deps';
 import { showError } from '../../shared/feedback';
 import { filesOrIdsFromArgs } from '../../shared/fileArgs';
@@ -23,6 +24,28 @@ async function confirmLarge(name: string, bytes: number, limitMB: number): Promi
     download,
   );
   return answer === open ? 'open' : answer === download ? 'download' : undefined;
+}
+
+/**
+ * A PDF, audio file, office document or archive would open as raw bytes: say so and offer what works instead —
+ * the signed URL in the browser (which renders PDFs, images and audio) or a download. Not awaited: the command ends.
+ */
+function offerInsteadOfPreview(deps: Deps, file: MistralFile): void {
+  const browser = vscode.l10n.t('Open in Browser');
+  const download = vscode.l10n.t('Download…');
+  const message = isPdf(file.filename, file.mimetype)
+    ? vscode.l10n.t('"{0}" is a PDF, which VS Code cannot show. Open it in the browser (a signed link valid for 1 hour) or download it?', file.filename)
+    : vscode.l10n.t('"{0}" is not a text file, so VS Code cannot show it. Open it in the browser (a signed link valid for 1 hour) or download it?', file.filename);
+  void vscode.window.showInformationMessage(message, browser, download).then(async (answer) => {
+    if (answer === download) await vscode.commands.executeCommand('mistral.download', file);
+    if (answer !== browser) return;
+    try {
+      const { url } = await deps.client.files.getSignedUrl(file.id, 1);
+      await vscode.env.openExternal(vscode.Uri.parse(url, true));
+    } catch (err) {
+      void showError(deps.log, err, vscode.l10n.t('Could not open "{0}" in the browser', file.filename));
+    }
+  });
 }
 
 /**
@@ -49,6 +72,10 @@ async function openOne(deps: Deps, target: MistralFile | string, preview: boolea
         retry: () => vscode.commands.executeCommand('mistral.openFile', target),
       });
     }
+    return undefined;
+  }
+  if (previewKind(file.filename, file.mimetype) === 'binary') {
+    offerInsteadOfPreview(deps, file);
     return undefined;
   }
   const limitMB = deps.settings.previewMaxSizeMB;

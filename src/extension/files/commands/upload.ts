@@ -13,6 +13,7 @@ import { purposeFromArg } from '../../shared/purposes';
 import { checkUploads } from '../../shared/uploadChecks';
 import { readHead, suggestPurpose } from '../purposeDetection';
 import { askPurposeAndVisibility, pickLocalFiles, saveDirtyDocuments } from './uploadPrompts';
+import { revealUploaded, withoutDuplicates, type DuplicatePolicy } from './uploadDuplicates';
 
 /** Drives `mistral.upload` / `mistral.uploadToGroup` without UI (tests, drag and drop, other extensions). */
 export interface UploadCommandOptions {
@@ -28,8 +29,12 @@ export interface UploadCommandOptions {
   purposes?: FilePurpose[];
   /** true: save unsaved editors without asking; false: cancel when any is unsaved. Asked when absent. */
   saveDirty?: boolean;
+  /** Hours until the service deletes the files (the API's `expiry`); null keeps them. Asked with the purpose when absent. */
+  expiryHours?: number | null;
+  /** Files already on Mistral with the same name and size: skip them or upload anyway. Asked when absent. */
+  duplicates?: DuplicatePolicy;
 }
-const OPTION_KEYS = ['uris', 'purpose', 'purposes', 'visibility', 'validation', 'force', 'saveDirty'] as const;
+const OPTION_KEYS = ['uris', 'purpose', 'purposes', 'visibility', 'validation', 'force', 'saveDirty', 'expiryHours', 'duplicates'] as const;
 
 export interface UploadOutcome {
   uploaded: MistralFile[];
@@ -38,6 +43,8 @@ export interface UploadOutcome {
   /** Not sent because validation found errors (block mode). */
   blocked: vscode.Uri[];
   cancelled: boolean;
+  /** Already on Mistral with the same name and size, and skipped at the user's choice. */
+  skipped?: MistralFile[];
 }
 
 export function registerUpload(deps: Deps): vscode.Disposable {
@@ -108,6 +115,16 @@ async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandO
     const planned = { ...chosen, uploads: checked.accepted };
     visibility = planned.visibility;
 
+    const skipped: MistralFile[] = [];
+    const fresh = await withoutDuplicates(deps, planned.uploads, options.duplicates, skipped);
+    if (fresh === undefined) return { ...outcome, cancelled: true };
+    outcome.skipped = skipped;
+    planned.uploads = fresh;
+    if (fresh.length === 0) {
+      reportOutcome(deps, outcome);
+      return outcome;
+    }
+
     const mode = options.validation ?? deps.settings.validationBeforeUpload;
     if (mode !== 'off') {
       const findings = await validateUploads(deps, planned.uploads);
@@ -122,7 +139,7 @@ async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandO
       }
     }
 
-    await uploadAll(deps, planned.uploads, planned.visibility, outcome);
+    await uploadAll(deps, planned.uploads, planned.visibility, outcome, planned.expiryHours);
   } catch (err) {
     if (isAbortError(err)) {
       outcome.cancelled = true;
@@ -166,7 +183,7 @@ async function choosePurposes(
   deps: Deps,
   files: readonly LocalFile[],
   options: UploadCommandOptions,
-): Promise<{ uploads: PlannedUpload[]; visibility: FileVisibility } | undefined> {
+): Promise<{ uploads: PlannedUpload[]; visibility: FileVisibility; expiryHours: number | null } | undefined> {
   const visibility = options.visibility ?? deps.settings.defaultVisibility;
   let purposes: FilePurpose[];
   if (options.purposes && options.purposes.length === files.length) {
@@ -178,12 +195,12 @@ async function choosePurposes(
     if (options.purpose === 'auto') {
       purposes = suggestions.map((s) => s ?? 'fine-tune');
     } else {
-      const choice = await askPurposeAndVisibility(files.map((f) => f.name), suggestions, visibility);
+      const choice = await askPurposeAndVisibility(files.map((f) => f.name), suggestions, visibility, options.expiryHours ?? null);
       if (!choice) return undefined;
-      return { uploads: files.map((f, i) => ({ ...f, purpose: choice.purposes[i] })), visibility: choice.visibility };
+      return { uploads: files.map((f, i) => ({ ...f, purpose: choice.purposes[i] })), visibility: choice.visibility, expiryHours: choice.expiryHours };
     }
   }
-  return { uploads: files.map((f, i) => ({ ...f, purpose: purposes[i] })), visibility };
+  return { uploads: files.map((f, i) => ({ ...f, purpose: purposes[i] })), visibility, expiryHours: options.expiryHours ?? null };
 }
 
 /**
@@ -201,8 +218,12 @@ function offerUploadAnyway(
   const uploadAnyway = vscode.l10n.t('Upload Anyway');
   const message =
     uploads.length === 1
-      ? vscode.l10n.t('"{0}" was not uploaded: validation found {1} error(s).', names[0], errors)
-      : vscode.l10n.t('Nothing was uploaded: validation found {0} error(s) in {1} of {2} files ({3}).', errors, filesWithErrors, uploads.length, listNames(names));
+      ? errors === 1
+        ? vscode.l10n.t('"{0}" was not uploaded: validation found 1 error.', names[0])
+        : vscode.l10n.t('"{0}" was not uploaded: validation found {1} errors.', names[0], errors)
+      : errors === 1
+        ? vscode.l10n.t('Nothing was uploaded: validation found 1 error in {0} of {1} files ({2}).', filesWithErrors, uploads.length, listNames(names))
+        : vscode.l10n.t('Nothing was uploaded: validation found {0} errors in {1} of {2} files ({3}).', errors, filesWithErrors, uploads.length, listNames(names));
   void vscode.window.showErrorMessage(message, showProblems, uploadAnyway).then(async (answer) => {
     if (answer === showProblems) showProblemsPanel();
     if (answer !== uploadAnyway) return;
@@ -220,7 +241,9 @@ function offerUploadAnyway(
 async function warnAndContinue(names: readonly string[], errors: number): Promise<void> {
   const showProblems = vscode.l10n.t('Show Problems');
   const answer = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Uploading {0} despite {1} validation error(s).', listNames(names), errors),
+    errors === 1
+      ? vscode.l10n.t('Uploading {0} despite 1 validation error.', listNames(names))
+      : vscode.l10n.t('Uploading {0} despite {1} validation errors.', listNames(names), errors),
     showProblems,
   );
   if (answer === showProblems) showProblemsPanel();
@@ -232,6 +255,7 @@ async function uploadAll(
   uploads: readonly PlannedUpload[],
   visibility: FileVisibility,
   outcome: UploadOutcome,
+  expiryHours: number | null = null,
 ): Promise<void> {
   const totalBytes = uploads.reduce((sum, upload) => sum + upload.size, 0);
   const title =
@@ -253,6 +277,7 @@ async function uploadAll(
         const file = await deps.client.files.upload(upload.uri.fsPath, {
           purpose: upload.purpose,
           visibility,
+          expiry: expiryHours,
           signal,
           onProgress: ({ transferred }) => report(transferred, upload, index),
         });
@@ -270,7 +295,9 @@ async function uploadAll(
   for (const purpose of new Set(outcome.uploaded.map((file) => file.purpose))) deps.files.refresh(purpose);
   const last = outcome.uploaded[outcome.uploaded.length - 1];
   if (last) {
-    await deps.files.reveal(last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${errorMessage(err)}`));
+    // Ticks the walkthrough's "Upload a file" step only once something was really uploaded.
+    void vscode.commands.executeCommand('setContext', 'mistral.hasUploaded', true);
+    await revealUploaded(deps, last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${errorMessage(err)}`));
   }
 }
 
@@ -292,6 +319,8 @@ function reportOutcome(deps: Deps, outcome: UploadOutcome, visibility?: FileVisi
   const parts: string[] = [];
   if (uploaded.length > 0) parts.push(vscode.l10n.t('Uploaded {0}.', listNames(uploaded.map((f) => f.filename))));
   if (failed.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failed.map((f) => f.error).join('; ')));
+  const skipped = outcome.skipped ?? [];
+  if (skipped.length > 0) parts.push(vscode.l10n.t('Skipped, already on Mistral: {0}.', listNames(skipped.map((f) => f.filename))));
   if (cancelled) parts.push(vscode.l10n.t('Upload cancelled; nothing partial was left on the server.'));
   if (parts.length === 0) return;
   const message = parts.join(' ');

@@ -5,75 +5,109 @@ import { listNames } from '../../shared/args';
 import { KNOWN_PURPOSE_ORDER, PURPOSES, purposeInfo, purposeLabel } from '../../shared/purposes';
 
 
-interface PurposeItem extends vscode.QuickPickItem {
-  /** undefined: each file gets its own suggestion. */
-  purpose: FilePurpose | undefined;
+interface ChoiceItem extends vscode.QuickPickItem {
+  /** A purpose row: undefined purpose means each file gets its own suggestion. */
+  purpose?: FilePurpose | undefined;
+  isPurpose?: true;
+  visibility?: FileVisibility;
+  /** An expiry row: hours, or null to keep the file until deleted. */
+  expiry?: number | null;
 }
 
 export interface PurposeChoice {
   /** One purpose for every file, or one per file (same order as the files). */
   purposes: FilePurpose[];
   visibility: FileVisibility;
+  /** Hours until the service deletes the files (the upload's `expiry`), or null to keep them. */
+  expiryHours: number | null;
+}
+
+/** The expiries offered; the reference gives `expiry` as an integer or null, in hours like the signed URL's. */
+export const EXPIRY_CHOICES: ReadonlyArray<number | null> = [null, 24, 24 * 7, 24 * 30];
+
+function expiryLabel(hours: number | null): string {
+  if (hours === null) return vscode.l10n.t('Keep until deleted');
+  if (hours % 24 === 0) return hours === 24 ? vscode.l10n.t('Delete after 1 day') : vscode.l10n.t('Delete after {0} days', hours / 24);
+  return vscode.l10n.t('Delete after {0} hours', hours);
 }
 
 /**
- * One QuickPick: the purpose (suggested one pre-selected; "Suggested per file" when the files disagree) and, through a
- * title button, the visibility, so the common case is a single Enter. Undefined when dismissed.
+ * One QuickPick, all by keyboard: the purpose (the suggested one pre-selected; "Suggested per file" when the files
+ * disagree), then labelled Visibility and Expiry rows that switch the choice in place without closing the picker, so
+ * the common case stays a single Enter. Undefined when dismissed.
  */
 export async function askPurposeAndVisibility(
   fileNames: readonly string[],
   suggestions: ReadonlyArray<FilePurpose | undefined>,
   visibility: FileVisibility,
+  expiryHours: number | null = null,
 ): Promise<PurposeChoice | undefined> {
   const distinct = [...new Set(suggestions.map((s) => s ?? 'fine-tune'))];
-  const items: PurposeItem[] = [];
+  const purposeItems: ChoiceItem[] = [];
   if (distinct.length > 1) {
     const counts = distinct.map((p) => `${suggestions.filter((s) => (s ?? 'fine-tune') === p).length} ${purposeLabel(p, vscode.l10n)}`);
-    items.push({ label: vscode.l10n.t('Suggested per file'), description: counts.join(', '), purpose: undefined });
+    purposeItems.push({ label: vscode.l10n.t('Suggested per file'), description: counts.join(', '), purpose: undefined, isPurpose: true });
   }
   const suggested = distinct.length === 1 ? distinct[0] : undefined;
   for (const purpose of KNOWN_PURPOSE_ORDER) {
-    items.push({
+    purposeItems.push({
       label: purposeLabel(purpose, vscode.l10n),
       description: purpose === suggested ? vscode.l10n.t('suggested') : purpose,
       detail: PURPOSES[purpose].detail(vscode.l10n),
       purpose,
+      isPurpose: true,
     });
   }
 
-  const pick = vscode.window.createQuickPick<PurposeItem>();
+  const pick = vscode.window.createQuickPick<ChoiceItem>();
   const subject = fileNames.length === 1 ? `"${fileNames[0]}"` : vscode.l10n.t('{0} files', fileNames.length);
-  const visibilityButton = (): vscode.QuickInputButton => ({
-    iconPath: new vscode.ThemeIcon(visibility === 'user' ? 'person' : 'organization'),
-    tooltip:
-      visibility === 'user'
-        ? vscode.l10n.t('Visible to you only. Click to share with the workspace.')
-        : vscode.l10n.t('Visible to the workspace. Click to keep it to yourself.'),
-  });
-  const refreshTitle = (): void => {
+  const selected = vscode.l10n.t('selected');
+  const render = (active: ChoiceItem | undefined): void => {
     pick.title =
       visibility === 'user'
-        ? vscode.l10n.t('Upload {0} to Mistral: purpose (visible to you only)', subject)
-        : vscode.l10n.t('Upload {0} to Mistral: purpose (visible to the workspace)', subject);
-    pick.buttons = [visibilityButton()];
+        ? vscode.l10n.t('Upload {0} to Mistral: purpose (visible to you only; {1})', subject, expiryLabel(expiryHours).toLowerCase())
+        : vscode.l10n.t('Upload {0} to Mistral: purpose (visible to the workspace; {1})', subject, expiryLabel(expiryHours).toLowerCase());
+    const visibilityItems: ChoiceItem[] = [
+      { label: `$(organization) ${vscode.l10n.t('Visible to the workspace')}`, description: visibility === 'workspace' ? selected : undefined, detail: vscode.l10n.t('Everyone with access to this Mistral workspace can use the files.'), visibility: 'workspace' },
+      { label: `$(person) ${vscode.l10n.t('Visible to you only')}`, description: visibility === 'user' ? selected : undefined, visibility: 'user' },
+    ];
+    const expiryItems: ChoiceItem[] = EXPIRY_CHOICES.map((hours) => ({
+      label: `$(watch) ${expiryLabel(hours)}`,
+      description: hours === expiryHours ? selected : undefined,
+      expiry: hours,
+    }));
+    pick.items = [
+      ...purposeItems,
+      { label: vscode.l10n.t('Visibility (Enter switches)'), kind: vscode.QuickPickItemKind.Separator },
+      ...visibilityItems,
+      { label: vscode.l10n.t('Expiry (Enter switches)'), kind: vscode.QuickPickItemKind.Separator },
+      ...expiryItems,
+    ];
+    const keep = active && pick.items.find((item) => item.label === active.label);
+    pick.activeItems = [keep ?? purposeItems.find((item) => item.purpose === suggested) ?? purposeItems[0]];
   };
-  refreshTitle();
-  pick.placeholder = vscode.l10n.t('What will the file be used for?');
-  pick.items = items;
-  pick.activeItems = [items.find((item) => item.purpose === suggested) ?? items[0]];
+  pick.placeholder = vscode.l10n.t('What will the files be used for? Enter uploads; the rows below change visibility and expiry.');
+  render(undefined);
 
   return new Promise<PurposeChoice | undefined>((resolve) => {
     let choice: PurposeChoice | undefined;
     const disposables = [
-      pick.onDidTriggerButton(() => {
-        visibility = visibility === 'user' ? 'workspace' : 'user';
-        refreshTitle();
-      }),
       pick.onDidAccept(() => {
         const item = pick.activeItems[0];
         if (!item) return;
+        if (item.visibility !== undefined) {
+          visibility = item.visibility;
+          render(purposeItems.find((p) => p.purpose === suggested) ?? purposeItems[0]);
+          return;
+        }
+        if (item.expiry !== undefined) {
+          expiryHours = item.expiry;
+          render(purposeItems.find((p) => p.purpose === suggested) ?? purposeItems[0]);
+          return;
+        }
+        if (!item.isPurpose) return;
         const purposes = item.purpose === undefined ? suggestions.map((s) => s ?? 'fine-tune') : fileNames.map(() => item.purpose as FilePurpose);
-        choice = { purposes, visibility };
+        choice = { purposes, visibility, expiryHours };
         pick.hide();
       }),
       pick.onDidHide(() => {

@@ -1,3 +1,4 @@
+import { promises as fs } from 'node:fs';
 import * as vscode from 'vscode';
 import { isKnownPurpose } from '../../shared/purposes';
 import type { TreeNode } from './treeItems';
@@ -32,7 +33,15 @@ export class FilesDragAndDropController implements vscode.TreeDragAndDropControl
     const uris = await localUris(dataTransfer);
     if (token.isCancellationRequested || uris.length === 0) return;
     const purpose = target && isKnownPurpose(target.purpose) ? target.purpose : undefined;
-    await vscode.commands.executeCommand('mistral.upload', { uris, purpose });
+    const folders: vscode.Uri[] = [];
+    const files: vscode.Uri[] = [];
+    for (const uri of uris) {
+      const isFolder = uri.scheme === 'file' && (await fs.stat(uri.fsPath).then((s) => s.isDirectory(), () => false));
+      (isFolder ? folders : files).push(uri);
+    }
+    // A dropped folder goes through Upload Folder (.gitignore, file types), with any files dropped beside it.
+    if (folders.length > 0) await vscode.commands.executeCommand('mistral.uploadFolder', { folders, files, purpose });
+    else await vscode.commands.executeCommand('mistral.upload', { uris, purpose });
   }
 }
 

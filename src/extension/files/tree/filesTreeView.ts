@@ -71,6 +71,8 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   private readonly loadMoreNodes = new Map<string, LoadMoreNode>();
   private readonly disposables: vscode.Disposable[] = [];
   private rootProblem: RootProblemState | undefined;
+  /** The last upload made while the view was hidden: selected when the view shows. */
+  private pendingReveal: MistralFile | undefined;
   private loggedFailure: unknown;
   private readonly keyStore: ApiKeyStore;
   private readonly settings: Settings;
@@ -107,6 +109,12 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
       }),
       filter.onDidChange(() => this.refresh()),
       this.sort,
+      this.treeView.onDidChangeVisibility(({ visible }) => {
+        const file = this.pendingReveal;
+        if (!visible || !file) return;
+        this.pendingReveal = undefined;
+        void this.reveal(file, { focus: false }).catch((err: unknown) => this.log.warn(`Could not reveal ${file.id}: ${errorMessage(err)}`));
+      }),
       this.sort.onDidChange((purpose) => this.changed.fire(purpose === undefined ? undefined : this.groupNode(purpose))),
     );
   }
@@ -165,6 +173,15 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     return true;
   }
 
+  async revealWhenShown(file: MistralFile): Promise<void> {
+    if (this.treeView.visible) {
+      this.pendingReveal = undefined;
+      await this.reveal(file, { focus: false });
+    } else {
+      this.pendingReveal = file;
+    }
+  }
+
   listedPurposes(): string[] {
     return this.model.rootState.kind === 'ready' ? this.model.groups().map((group) => group.purpose) : [];
   }
@@ -197,7 +214,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   getTreeItem(node: TreeNode): vscode.TreeItem {
     switch (node.kind) {
       case 'group':
-        return groupTreeItem(this.model.group(node.purpose), node.purpose, this.sort.get(node.purpose));
+        return groupTreeItem(this.model.group(node.purpose), node.purpose, this.sort.get(node.purpose), this.filter.active);
       case 'file':
         return fileTreeItem(node.file);
       case 'loadMore':

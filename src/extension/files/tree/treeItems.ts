@@ -43,9 +43,15 @@ function sortText(order: FileSortOrder): string | undefined {
   return undefined;
 }
 
-export function groupTreeItem(group: PurposeGroup | undefined, purpose: string, order: FileSortOrder = 'date'): vscode.TreeItem {
+export function groupTreeItem(group: PurposeGroup | undefined, purpose: string, order: FileSortOrder = 'date', filtered = false): vscode.TreeItem {
   // Groups with files open on first sight (their first page is loaded anyway); VS Code remembers the user's choice.
-  const state = group && group.files.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed;
+  // While a filter is on, a group with no match has nothing to open: its "0 files" says it all.
+  const emptyMatch = filtered && group !== undefined && group.files.length === 0 && !group.hasMore && group.error === undefined;
+  const state = emptyMatch
+    ? vscode.TreeItemCollapsibleState.None
+    : group && group.files.length > 0
+      ? vscode.TreeItemCollapsibleState.Expanded
+      : vscode.TreeItemCollapsibleState.Collapsed;
   const item = new vscode.TreeItem(purposeLabel(purpose, vscode.l10n), state);
   item.id = `group:${purpose}`;
   item.description = group ? [countText(group), sortText(order)].filter(Boolean).join(' · ') : undefined;

@@ -110,8 +110,10 @@ async function* lineAlignedChunks(handle: FileHandle, chunkSize: number, spare: 
       if (skipped.eof) return;
       continue;
     }
-    // Never more than one byte past the limit: that byte is what tells an overlong line from one just at it.
-    const wanted = Math.min(Math.max(chunkSize, 1, leftover.length * 2), Math.max(chunkSize, MAX_LINE_BYTES + 1));
+    // Never more than one byte past the limit (that byte tells an overlong line from one just at it), and straight
+    // there once doubling would reach it: each step holds the old buffer and the new one at the same time.
+    const doubled = Math.max(chunkSize, 1, leftover.length * 2);
+    const wanted = doubled >= MAX_LINE_BYTES ? Math.max(chunkSize, MAX_LINE_BYTES + 1) : doubled;
     const recycled = spare.pop();
     const buffer = recycled?.byteLength === wanted ? Buffer.from(recycled, 0, wanted) : Buffer.allocUnsafeSlow(wanted);
     buffer.set(leftover, 0);

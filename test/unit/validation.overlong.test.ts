@@ -64,7 +64,8 @@ describe('validation: lines over the limit', function () {
     assert.deepEqual(report.files[0].diagnostics.map((d) => [d.code, d.line]).sort(), [['file-too-large', 1], ['line-too-long', 1]]);
     assert.equal(report.files[0].summary.lines, 1);
     const peakMb = Number(/maxRSS=(\d+)/.exec(run.stderr)?.[1]) / 1024;
-    // The limit's own buffer and its copy, plus the runtime: far below the 1.3 GB the whole line took.
-    assert.ok(peakMb < (2 * MAX_LINE_BYTES) / MB + 200, `peak RSS ${peakMb.toFixed(0)} MB`);
+    // The limit's buffer and the half-size one it grew from, plus the runtime (measured: 275 MB): far below the
+    // 1.3 GB the whole line took.
+    assert.ok(peakMb < (1.5 * MAX_LINE_BYTES) / MB + 160, `peak RSS ${peakMb.toFixed(0)} MB`);
   });
 });

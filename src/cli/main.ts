@@ -37,7 +37,7 @@ Commands:
                                without --force); an interrupted download leaves no partial file
   delete ID                    Delete a file
   url ID [--expiry HOURS]      Print a signed download URL (1 to 168 hours, default 24)
-  validate [--purpose fine-tune|batch] [--json] FILE...
+  validate [--purpose fine-tune|batch] [--json] [--fix [--out FILE]] FILE...
                                Check JSONL files line by line before uploading
   convert [--from auto|openai|sharegpt|alpaca|csv] FILE --out FILE
                                Convert other data formats to Mistral JSONL (function calling kept), with a report

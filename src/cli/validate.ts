@@ -1,5 +1,6 @@
-/** `mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] FILE...` */
+/** `mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] [--fix [--out FILE]] FILE...` */
 import { errorMessage } from '../api/core/errors';
+import { fixFile, type FixFileResult } from '../validation/fixFile';
 import { validateFile, type IntendedPurpose, type ValidationResult } from '../validation/index';
 
 export interface ValidateIo {
@@ -7,22 +8,33 @@ export interface ValidateIo {
   stderr: NodeJS.WritableStream;
 }
 
-const USAGE = 'Usage: mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] FILE...';
+const USAGE =
+  'Usage: mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] [--fix [--out FILE]] FILE...\n' +
+  '  --fix applies every quick fix (the editor\'s, line by line, every other byte kept) and validates the result;\n' +
+  '  it rewrites FILE in place unless --out names another file (one FILE only).';
 
 interface ParsedArgs {
   purpose?: IntendedPurpose;
   json: boolean;
   maxProblems?: number;
+  fix: boolean;
+  out?: string;
   files: string[];
 }
 
 function parseArgs(argv: string[]): ParsedArgs | string {
-  const parsed: ParsedArgs = { json: false, files: [] };
+  const parsed: ParsedArgs = { json: false, fix: false, files: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const [name, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const takeValue = (): string | undefined => inline ?? argv[++i];
     if (name === '--json') parsed.json = true;
+    else if (name === '--fix') parsed.fix = true;
+    else if (name === '--out') {
+      const value = takeValue();
+      if (value === undefined || value === '') return '--out needs a file name';
+      parsed.out = value;
+    }
     else if (name === '--purpose') {
       const value = takeValue();
       if (value !== 'fine-tune' && value !== 'batch') return `--purpose must be "fine-tune" or "batch"${value === undefined ? '' : `, not "${value}"`}`;
@@ -39,6 +51,8 @@ function parseArgs(argv: string[]): ParsedArgs | string {
     else parsed.files.push(arg);
   }
   if (parsed.files.length === 0) return 'Give at least one file to validate';
+  if (parsed.out !== undefined && !parsed.fix) return '--out goes with --fix (the file to write the fixed lines to)';
+  if (parsed.out !== undefined && parsed.files.length > 1) return '--out takes one input file; without --out each file is fixed in place';
   return parsed;
 }
 
@@ -59,6 +73,14 @@ function summaryText(path: string, result: ValidationResult): string {
   return lines.join('\n') + '\n';
 }
 
+function fixText(input: string, output: string, fixes: FixFileResult): string {
+  const kinds = Object.entries(fixes.byCode)
+    .map(([code, count]) => `${code} ${count.toLocaleString('en-US')}`)
+    .join(', ');
+  const where = output === input ? '' : ` into ${output}`;
+  return `${input}: fixed ${plural(fixes.fixedLines, 'line')}${where}${kinds ? ` (${kinds})` : ''}\n`;
+}
+
 export async function runValidate(argv: string[], io: ValidateIo): Promise<number> {
   if (argv.some((arg) => arg === '--help' || arg === '-h')) {
     io.stdout.write(`${USAGE}\n`);
@@ -71,13 +93,18 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
   }
   let exitCode = 0;
   const files: unknown[] = [];
-  for (const path of parsed.files) {
+  for (const input of parsed.files) {
     let result: ValidationResult;
+    let fixes: FixFileResult | undefined;
+    const path = parsed.fix ? (parsed.out ?? input) : input;
     try {
+      if (parsed.fix) {
+        fixes = await fixFile(input, path, { purpose: parsed.purpose });
+      }
       result = await validateFile(path, { purpose: parsed.purpose, maxDiagnostics: parsed.maxProblems });
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error);
-      io.stderr.write(`${path}: cannot validate: ${reason}\n`);
+      io.stderr.write(`${input}: cannot ${parsed.fix ? 'fix' : 'validate'}: ${reason}\n`);
       exitCode = 2;
       continue;
     }
@@ -85,13 +112,14 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
     if (parsed.json) {
       files.push({
         path,
+        ...(fixes ? { fixes } : {}),
         format: result.format,
         summary: result.summary,
         diagnostics: result.diagnostics.map(({ line, column, endLine, endColumn, severity, code, message }) => ({ line, column, endLine, endColumn, severity, code, message })),
       });
       continue;
     }
-    const out: string[] = [];
+    const out: string[] = fixes ? [fixText(input, path, fixes)] : [];
     for (const d of result.diagnostics) {
       out.push(`${path}:${d.line}:${d.column}: ${d.severity} ${d.code} ${d.message}\n`);
       if (d.hint) out.push(`    hint: ${d.hint}\n`);

@@ -148,3 +148,40 @@ describe('Batch Results viewer in the workbench', () => {
     await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-batch-compare.png') });
   });
 });
+
+describe('Conversations view of a chat JSONL in the workbench', () => {
+  it('reads train.jsonl one conversation at a time, from the editor title command and the keyboard', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Explorer');
+    await workbench.explorerRow('train.jsonl').click();
+    await workbench.activeTab.filter({ hasText: 'train.jsonl' }).waitFor({ state: 'visible' });
+    await workbench.runCommand('Mistral: Open as Conversations');
+    const frame = viewer();
+    const record = frame.locator('#record');
+    await record.locator('.bubble.user', { hasText: 'capital of France' }).waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal((await record.locator('.bubble.assistant').innerText()).includes('Paris.'), true);
+    assert.match(await frame.locator('#status').innerText(), /Record 1 of 3/);
+    // → shows the next record, with its system prompt as a bubble of its own.
+    await record.focus();
+    await workbench.page.keyboard.press('ArrowRight');
+    await record.locator('.bubble.system', { hasText: 'Answer briefly.' }).waitFor({ state: 'visible' });
+    assert.match(await frame.locator('#status').innerText(), /Record 2 of 3 · line 2/);
+  });
+
+  it('shows a record\'s validation problems above it (broken.jsonl, from the Explorer menu)', async () => {
+    const { workbench, screenshotDir } = uiContext();
+    await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Open as Conversations');
+    const frame = viewer();
+    await frame.locator('#status', { hasText: 'Record 1 of 3' }).waitFor({ state: 'visible', timeout: 60_000 });
+    await frame.locator('#line').fill('2');
+    await frame.locator('#line').press('Enter');
+    await frame.locator('#record .error-box', { hasText: 'not JSON' }).waitFor({ state: 'visible' });
+    await frame.locator('#line').fill('3');
+    await frame.locator('#line').press('Enter');
+    await frame.locator('#status', { hasText: 'line 3' }).waitFor({ state: 'visible' });
+    // The problem the earlier Validate run listed for line 3, beside the conversation it is about.
+    await frame.locator('#record .problem', { hasText: /assistant/i }).waitFor({ state: 'visible' });
+    await frame.locator('#record .bubble.user', { hasText: 'Nobody answers this one.' }).waitFor({ state: 'visible' });
+    await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-conversations.png') });
+  });
+});

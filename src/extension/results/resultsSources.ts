@@ -89,3 +89,9 @@ export async function resolveSources(
 function remoteSource(files: FilesApi, fileId: string, name: string): LineSource {
   return { name, open: async (signal) => (await files.openContent(fileId, { signal })).body };
 }
+
+/** Any JSONL the editor can open: a local file, a remote `mistral-file:` (streamed from the API), or another scheme. */
+export function documentSource(uri: vscode.Uri, files: FilesApi): LineSource {
+  const fileId = uri.scheme === PREVIEW_SCHEME ? fileIdOfPreviewUri(uri) : undefined;
+  return fileId !== undefined ? remoteSource(files, fileId, uri.path.split('/').pop() ?? fileId) : uriSource(uri);
+}

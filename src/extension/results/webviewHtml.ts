@@ -40,10 +40,20 @@ function webviewStrings(): Record<string, string> {
     statusChanged: vscode.l10n.t('Status changed'),
     absent: vscode.l10n.t('Not in this job'),
     onlyIn: vscode.l10n.t('{0} only in the first job, {1} only in the second'),
+    previous: vscode.l10n.t('Previous record'),
+    next: vscode.l10n.t('Next record'),
+    recordOf: vscode.l10n.t('Record {0} of {1}'),
+    line: vscode.l10n.t('line {0}'),
+    goToLine: vscode.l10n.t('Go to line'),
+    notJson: vscode.l10n.t('This line is not JSON: {0}'),
+    notChat: vscode.l10n.t('This record has no messages; shown as JSON.'),
+    tools: vscode.l10n.t('Tools'),
+    weightZero: vscode.l10n.t('weight 0: not trained on'),
+    emptyFile: vscode.l10n.t('This file has no records.'),
   };
 }
 
-export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, script: 'results.js' | 'compare.js' = 'results.js'): string {
+export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, script: 'results.js' | 'compare.js' | 'conversations.js' = 'results.js'): string {
   const nonce = randomBytes(16).toString('base64');
   const media = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
   // No remote resources: scripts only with this nonce, styles and the icon font only from the extension's own files.

@@ -52,7 +52,21 @@ function removedKeys(record: Json, known: ReadonlySet<string>, line: number, rep
   for (const key of Object.keys(record)) if (!known.has(key)) report.change('key-removed', line, key);
 }
 
-const SHAREGPT_KEYS = new Set(['conversations', 'messages', 'system', 'tools']);
+const SHAREGPT_KEYS = new Set(['conversations', 'messages', 'system', 'tools', 'function_description']);
+
+/**
+ * glaive-function-calling-v2's `function_description`: JSON text of one function, or several run together
+ * ("}{" or "} {"), which reformat_data_glaive.py repairs into a list; "{}" means no tools.
+ */
+function glaiveTools(text: string): unknown {
+  const trimmed = text.trim();
+  if (trimmed === '' || trimmed === '{}') return undefined;
+  try {
+    return JSON.parse(trimmed);
+  } catch {
+    return `[${trimmed.replace(/\}\s*\{/g, '},{')}]`;
+  }
+}
 
 export function convertShareGpt(record: Json, line: number, report: ReportBuilder): Converted {
   const turns = (Array.isArray(record.conversations) ? record.conversations : record.messages) as unknown[];
@@ -76,6 +90,10 @@ export function convertShareGpt(record: Json, line: number, report: ReportBuilde
   }
   const chat: Json = { messages };
   if (record.tools !== undefined && record.tools !== null && record.tools !== '') chat.tools = record.tools;
+  else if (typeof record.function_description === 'string') {
+    const tools = glaiveTools(record.function_description);
+    if (tools !== undefined) chat.tools = tools;
+  }
   return convertChatRecord(chat, line, report);
 }
 

@@ -146,6 +146,26 @@ describe('convert to Mistral JSONL', () => {
     assert.equal(result.validation?.summary.errors, 0);
   });
 
+  it('glaive rows (function_description, function-call, function-response) keep their function calling', async () => {
+    const fn = (name: string): string => JSON.stringify({ name, description: `${name} it`, parameters: { type: 'object', properties: {} } });
+    const row = {
+      function_description: `${fn('calc')} ${fn('noop')}`,
+      conversations: [
+        { from: 'system', value: 'You can call functions.' },
+        { from: 'human', value: 'Compute' },
+        { from: 'function-call', value: '{"name": "calc", "arguments": {"x": 1}}' },
+        { from: 'function-response', value: '{"result": 2}' },
+        { from: 'gpt', value: 'It is 2.' },
+      ],
+    };
+    const { result, records } = await run(write('glaive.jsonl', `${JSON.stringify(row)}\n`));
+    assert.deepEqual(records[0].tools.map((t: Json) => t.function.name), ['calc', 'noop']);
+    const [, , call, tool] = records[0].messages as Json[];
+    assert.equal(call.tool_calls[0].function.arguments, '{"x":1}');
+    assert.equal(tool.tool_call_id, call.tool_calls[0].id);
+    assert.equal(result.validation?.summary.errors, 0);
+  });
+
   it('Alpaca: instruction + input as the user turn, output as the answer, history and system kept; empty output dropped', async () => {
     const { result, records } = await run(join(FIXTURES, 'alpaca.jsonl'), { from: 'alpaca' });
     assert.deepEqual(records[0].messages, [{ role: 'user', content: 'Translate to French\n\nGood morning' }, { role: 'assistant', content: 'Bonjour' }]);

@@ -12,7 +12,7 @@ import type { JobStore } from './jobStore';
 import { storeFiles, type FileLookup } from './modelSupport';
 import { answerEntry, parseLines, processingOrder, type InputEntry } from './requestLines';
 import { writeResultFiles } from './resultFiles';
-import { isTerminal, MAX_FILE_REQUESTS, type BatchErrorEntry, type BatchStatus, type ResultLine, type StoredJob } from './types';
+import { isTerminal, MAX_FILE_REQUESTS, toWire, type BatchErrorEntry, type BatchStatus, type ResultLine, type StoredJob } from './types';
 
 const TICK_MS = 20;
 /** Lines answered between two yields to the event loop, so requests stay responsive during a big job. */
@@ -52,10 +52,12 @@ export class BatchEngine {
   }
 
   /** Cancel: the job stops taking new lines and turns CANCELLED after one more request's worth of time. */
-  async cancel(job: StoredJob): Promise<void> {
-    if (job.status !== 'QUEUED' && job.status !== 'RUNNING') return;
-    job.status = 'CANCELLATION_REQUESTED';
+  /** Requests the cancel and resolves with the job's wire form at that moment (before the engine acts on it). */
+  async cancel(job: StoredJob): Promise<ReturnType<typeof toWire>> {
+    if (job.status === 'QUEUED' || job.status === 'RUNNING') job.status = 'CANCELLATION_REQUESTED';
+    const answer = toWire(job);
     await this.jobs.save();
+    return answer;
   }
 
   async remove(job: StoredJob): Promise<void> {

@@ -38,8 +38,10 @@ export async function routeBatchApi(ctx: RequestContext, env: BatchEnv): Promise
   if (match[2] === '/cancel') {
     if (method !== 'POST') throw methodNotAllowed(['POST']);
     const job = findJob(env, match[1]);
-    await env.engine.cancel(job);
-    return sendJson(ctx, 200, toWire(job));
+    // The answer is the job as the cancel left it (CANCELLATION_REQUESTED), as the service answers; the engine may
+    // finish the cancel while the change is being saved, which a later GET shows.
+    const answer = await env.engine.cancel(job);
+    return sendJson(ctx, 200, answer);
   }
   if (method === 'GET') return retrieve(ctx, env, match[1]);
   if (method === 'DELETE') {

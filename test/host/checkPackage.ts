@@ -10,7 +10,15 @@ import { ensureCodeServer } from './codeServer';
 import { REPO_ROOT } from './session';
 
 const MAX_VSIX_BYTES = 1024 * 1024;
-const REQUIRED_ENTRIES = ['extension/package.json', 'extension/dist/extension.js', 'extension/dist/validation-worker.js', 'extension/package.nls.json'];
+const REQUIRED_ENTRIES = [
+  'extension/package.json',
+  'extension/dist/extension.js',
+  'extension/dist/validation-worker.js',
+  'extension/package.nls.json',
+  // The Marketplace page shows the licence and the icon; vsce only warns when they are missing.
+  'extension/LICENSE.txt',
+  'extension/media/icon.png',
+];
 const FORBIDDEN_ENTRY = /^extension\/(src|test|out|node_modules|scripts|\.ci)\/|\.map$|\.ts$|tsconfig\.json$/;
 
 function vsixEntries(vsix: string): string[] {
@@ -23,7 +31,15 @@ function vsixEntries(vsix: string): string[] {
 }
 
 async function main(): Promise<void> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { name: string; publisher: string; version: string; engines: { vscode: string } };
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+    name: string;
+    publisher: string;
+    version: string;
+    engines: { vscode: string };
+    icon?: string;
+    galleryBanner?: unknown;
+    repository?: unknown;
+  };
   const vsix = path.join(REPO_ROOT, `${manifest.name}-${manifest.version}.vsix`);
   if (!fs.existsSync(vsix)) throw new Error(`${path.basename(vsix)} not found: run "npx vsce package --no-dependencies" first.`);
   const problems: string[] = [];
@@ -31,6 +47,9 @@ async function main(): Promise<void> {
   const size = fs.statSync(vsix).size;
   if (size >= MAX_VSIX_BYTES) problems.push(`${path.basename(vsix)} is ${(size / 1024).toFixed(0)} KB; it must stay under 1 MB.`);
   if (manifest.engines.vscode !== '^1.90.0') problems.push(`engines.vscode is ${manifest.engines.vscode}; expected ^1.90.0.`);
+  if (manifest.icon === undefined || manifest.galleryBanner === undefined) problems.push('package.json needs an icon and a galleryBanner for the Marketplace page.');
+  // No repository is public yet: a made-up URL would send users to nowhere (README, "Packaging").
+  if (manifest.repository !== undefined && /example\.|\.invalid\b/.test(JSON.stringify(manifest.repository))) problems.push('package.json has a placeholder repository URL.');
 
   const entries = vsixEntries(vsix);
   for (const required of REQUIRED_ENTRIES) if (!entries.includes(required)) problems.push(`missing ${required}`);

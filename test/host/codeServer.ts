@@ -41,8 +41,17 @@ function ripgrepPath(): string | undefined {
   return result.status === 0 && found !== '' ? found : undefined;
 }
 
-/** Everything a run needs from the machine, each missing piece named with the command that installs it. */
+/**
+ * Everything a run needs from the machine, each missing piece named with the command that installs it. The system
+ * packages go through scripts/systemDeps.sh first, the same step `npm test`, `npm run demo` and .ci/run take: as root
+ * it installs what is missing, otherwise it prints the one command to run.
+ */
 export function checkPrerequisites(options: { forInstall: boolean; needsBrowser?: boolean }): void {
+  if (process.platform === 'linux') {
+    const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'systemDeps.sh');
+    const step = spawnSync('sh', [script], { encoding: 'utf8', stdio: ['ignore', 'inherit', 'pipe'] });
+    if (step.status !== 0) throw new PrerequisiteError(step.stderr.trim() || `${script} failed (exit ${String(step.status)})`);
+  }
   const missing: string[] = [];
   const debianPackages = new Set<string>();
   if (process.platform !== 'linux') {

@@ -137,6 +137,12 @@ function pickFile(deps: Deps): Promise<MistralFile | undefined> {
     const disposables = [
       pick.onDidChangeValue((value) => {
         clearTimeout(timer);
+        const reference = parseFileReference(value);
+        // Until the server answers, the rows already listed narrow to the typed text rather than show stale matches.
+        if (reference.kind === 'search') {
+          const needle = reference.text.toLowerCase();
+          pick.items = pick.items.filter((item) => item.file !== undefined && item.file.filename.toLowerCase().includes(needle));
+        }
         // A pasted id answers at once; typing waits for a pause so each keystroke is not a request.
         const delay = parseFileReference(value).kind === 'id' ? 0 : DEBOUNCE_MS;
         timer = setTimeout(() => void update(value), delay);

@@ -1,0 +1,86 @@
+/**
+ * Finding and arranging files in the workbench, after filesView.test.ts has set the key: a wrong key is reported in
+ * the still-open key box, Go to File… by a typed name and by a pasted id selects the file in the tree, batch outputs
+ * read by role, and Sort Files… orders a group by name. Screenshots go to media/.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { uiContext } from './context';
+import { waitForAttribute } from './workbench';
+
+async function remoteFileId(filename: string): Promise<string> {
+  const { session } = uiContext();
+  const response = await fetch(`${session.emulator.url}/v1/files?search=${encodeURIComponent(filename)}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
+  assert.equal(response.status, 200);
+  const page = (await response.json()) as { data: Array<{ id: string; filename: string }> };
+  const file = page.data.find((f) => f.filename === filename);
+  assert.ok(file, `${filename} is not on the emulator`);
+  return file.id;
+}
+
+describe('Finding and sorting files in the workbench', () => {
+  const filesPane = () => uiContext().workbench.viewPane('Files');
+
+  it('keeps the key box open and says there that the service rejected a wrong key', async () => {
+    const { workbench } = uiContext();
+    await workbench.runCommand('Mistral: Set API Key');
+    await workbench.answerInputBox('wrong-key-for-the-ui-test');
+    const message = workbench.quickInput.locator('.quick-input-message');
+    await message.filter({ hasText: /rejected this key/ }).waitFor({ state: 'visible' });
+    assert.ok(await workbench.quickInput.isVisible(), 'the box closed');
+    assert.equal(await workbench.quickInput.locator('.quick-input-box input').getAttribute('type'), 'password');
+    await workbench.dismissQuickInput();
+    // The stored key still works: the tree still lists files.
+    await workbench.openViewContainer('Mistral');
+    await workbench.treeRow(filesPane(), 'Fine-tune').waitFor({ state: 'visible' });
+  });
+
+  it('goes to a file by part of its name and selects it in the tree', async () => {
+    const { workbench, screenshotDir } = uiContext();
+    await workbench.runCommand('Mistral: Go to File…');
+    const input = workbench.quickInput.locator('.quick-input-box input');
+    await input.fill('tickets-2026');
+    const row = workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'tickets-2026-10.jsonl');
+    await row.waitFor({ state: 'visible' });
+    // Files whose names do not match are gone from the list (the server searched; stale rows were narrowed at once).
+    await workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'support-chat-train.jsonl').waitFor({ state: 'detached' });
+    await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-go-to-file.png') });
+    await input.press('Enter');
+    await waitForAttribute(workbench.treeRow(filesPane(), 'tickets-2026-10.jsonl'), 'aria-selected', 'true');
+  });
+
+  it('goes to a file by a pasted id', async () => {
+    const { workbench } = uiContext();
+    const id = await remoteFileId('invoice-INV-2026-0142.pdf');
+    await workbench.runCommand('Mistral: Go to File…');
+    const input = workbench.quickInput.locator('.quick-input-box input');
+    await input.fill(id);
+    await workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'invoice-INV-2026-0142.pdf').waitFor({ state: 'visible' });
+    await input.press('Enter');
+    await waitForAttribute(workbench.treeRow(filesPane(), 'invoice-INV-2026-0142.pdf'), 'aria-selected', 'true');
+  });
+
+  it('labels the batch job’s result and error files by role', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    await workbench.expandRow(workbench.treeRow(pane, 'Batch'));
+    await workbench.treeRow(pane, 'Results of job 7c1e5a0f…').waitFor({ state: 'visible' });
+    await workbench.treeRow(pane, 'Errors of job 7c1e5a0f…').waitFor({ state: 'visible' });
+  });
+
+  it('sorts every group by name from Sort Files…, and back by date', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    await workbench.runCommand('Mistral: Sort Files…');
+    await workbench.pickQuickItem('Name (A to Z)');
+    const fineTune = workbench.treeRow(pane, 'Fine-tune');
+    await fineTune.locator('.label-description', { hasText: 'by name' }).waitFor({ state: 'visible' });
+    const labels = await workbench.treeLabels(pane);
+    const files = labels.slice(labels.indexOf('Fine-tune') + 1, labels.indexOf('Batch')).filter((l) => l.endsWith('.jsonl'));
+    assert.ok(files.length >= 2, `fine-tune files: ${files.join(', ')}`);
+    assert.deepEqual(files, [...files].sort((a, b) => a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' })));
+    await workbench.runCommand('Mistral: Sort Files…');
+    await workbench.pickQuickItem('Date (newest first)');
+    await fineTune.locator('.label-description', { hasText: 'by name' }).waitFor({ state: 'detached' });
+  });
+});

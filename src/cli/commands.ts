@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { MistralApi } from '../api/client';
+import { MistralApiError } from '../api/core/errors';
 import { SIGNED_URL_DEFAULT_HOURS } from '../api/files/types';
 import { formatBytes } from '../util/format';
 import { sanitizeFilename } from '../util/sanitizeFilename';
@@ -92,6 +93,17 @@ export async function uploadCommand(ctx: CommandContext, positionals: string[], 
     progress.finish();
     if (ctx.json) printJson(ctx, file);
     else ctx.stdout.write(`Uploaded ${printable(file.filename)} (${formatBytes(file.bytes)}) as ${printable(file.id)}\n`);
+  } catch (err) {
+    // Cancelled once the whole file had been sent: say how to find out whether it was stored.
+    if (err instanceof MistralApiError && err.mayHaveApplied) {
+      throw new MistralApiError({
+        kind: err.kind,
+        message: `${err.message}. To check: mistral-files list --search ${JSON.stringify(name)}`,
+        operation: err.operation,
+        mayHaveApplied: true,
+      });
+    }
+    throw err;
   } finally {
     progress.finish();
   }

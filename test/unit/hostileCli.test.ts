@@ -212,6 +212,23 @@ describe('hostile server: the CLI', function () {
     assert.equal(parsed.data[0].id, `id${evil}`, 'the JSON still carries the exact value');
   });
 
+  it('Ctrl-C after the whole upload was sent says the file may be stored and how to check (exit 130)', async () => {
+    let interrupt: () => void = () => undefined;
+    server.on('POST', /^\/v1\/files$/, (req) => {
+      req.resume();
+      req.on('end', () => interrupt());
+    });
+    fs.writeFileSync(path.join(workDir, 'sent.jsonl'), '{}\n');
+    const run = start(['upload', 'sent.jsonl']);
+    interrupt = () => run.child.kill('SIGINT');
+    const result = await run.done;
+    assert.equal(result.code, 130, result.stderr);
+    assert.equal(
+      result.stderr,
+      'Error: Cancelled after the whole request was sent: Mistral may have completed it (an upload may be stored); check the file list before trying again. To check: mistral-files list --search "sent.jsonl"\n',
+    );
+  });
+
   it('--timeout ends a call to a server that never answers, and says how to wait longer; a bad value is a usage error', async () => {
     server.on('GET', /^\/v1\/files$/, silence);
     const run = await cli(['list', '--timeout', '1']);

@@ -17,6 +17,7 @@ import {
 } from '../api/batch/types';
 import { checkDestination, writeAtomically, writeToStream } from '../api/files/download';
 import { formatBytes } from '../util/format';
+import { BATCH_BUILD_OPTIONS, BATCH_BUILD_USAGE, buildCommand } from './batchBuild';
 import { JobProgressLine, progressText, renderJobDetails, renderJobList } from './batchRender';
 import { UsageError, type CommandContext, type Options } from './commands';
 import { printable, ProgressLine } from './render';
@@ -33,7 +34,7 @@ export const BATCH_USAGE = `  batch create --input FILE_ID|PATH... --endpoint E 
   batch results JOB [--failed] [--out FILE]
                                One JSONL line per input request, in input order: custom_id, status
                                (succeeded|failed|missing), status_code, request, response, error
-`;
+${BATCH_BUILD_USAGE}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Problems shown before refusing to upload; `validate` lists them all. */
@@ -288,4 +289,5 @@ export const BATCH_COMMANDS: Record<string, { options: ParseArgsConfig['options'
   cancel: { options: {}, run: cancelCommand },
   delete: { options: {}, run: deleteCommand },
   results: { options: { failed: { type: 'boolean' }, out: { type: 'string', short: 'o' } }, run: resultsCommand },
+  build: { options: BATCH_BUILD_OPTIONS, run: buildCommand },
 };

@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every section measured in this one run, printed as one table. Never part of `npm test`.
- * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation|batch|results|data runs one section.
+ * BENCH_REPS (default 3) sets the transfer repetitions; BENCH_ONLY=transfer|validation|batch|results|data|browse runs one section.
  */
 import * as os from 'node:os';
 import { peakRssMethod } from './measure';
 import { runBatchBench } from './batch';
+import { runBrowseBench } from './browse';
 import { runResultsViewerBench } from './resultsViewer';
 import { runDataToolsBench } from './dataTools';
 import { runTransferBench } from './transfer';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
     { name: 'batch', run: runBatchBench },
     { name: 'results', run: runResultsViewerBench },
     { name: 'data', run: runDataToolsBench },
+    { name: 'browse', run: runBrowseBench },
   ];
   const rows: BenchRow[] = [];
   for (const section of sections) {

@@ -1,5 +1,5 @@
 /**
- * CLI: `node out/test/emulator/main.js --port 8787 --data DIR --api-key KEY [--seed demo] [--max-upload-bytes N] [--batch-rate N]`.
+ * CLI: `node out/test/emulator/main.js --port 8787 --data DIR --api-key KEY [--seed demo] [--seed-files N] [--max-upload-bytes N] [--batch-rate N]`.
  * Prints one line with the URL when ready; SIGINT/SIGTERM close it cleanly.
  */
 import { mkdtempSync } from 'node:fs';
@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator, type EmulatorOptions } from './server';
 
-const USAGE = 'Usage: npm run emulator -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--api-key KEY] [--seed demo] [--max-upload-bytes N] [--batch-rate N]\n'
+const USAGE = 'Usage: npm run emulator -- [--port 8787] [--host 127.0.0.1] [--data DIR] [--api-key KEY] [--seed demo] [--seed-files N] [--max-upload-bytes N] [--batch-rate N]\n'
   + 'The API key falls back to MISTRAL_API_KEY; --data defaults to a fresh temporary directory.';
 
 function fail(message: string): never {
@@ -25,7 +25,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
     }
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (!['--port', '--host', '--data', '--api-key', '--seed', '--max-upload-bytes', '--batch-rate'].includes(name)) fail(`Unknown option ${arg}.`);
+    if (!['--port', '--host', '--data', '--api-key', '--seed', '--seed-files', '--max-upload-bytes', '--batch-rate'].includes(name)) fail(`Unknown option ${arg}.`);
     const value = eq === -1 ? argv[++i] : arg.slice(eq + 1);
     if (value === undefined) fail(`${name} needs a value.`);
     values.set(name, value);
@@ -36,6 +36,9 @@ function parseArgs(argv: string[]): EmulatorOptions {
   if (!apiKey) fail('Give the key clients must send with --api-key KEY or the MISTRAL_API_KEY environment variable.');
   const seed = values.get('--seed');
   if (seed !== undefined && seed !== 'demo') fail(`--seed only knows "demo", got "${seed}".`);
+  const seedFilesRaw = values.get('--seed-files');
+  const seedFiles = seedFilesRaw === undefined ? undefined : Number(seedFilesRaw);
+  if (seedFiles !== undefined && !(Number.isInteger(seedFiles) && seedFiles >= 0)) fail('--seed-files must be a whole number of files.');
   const maxUpload = values.get('--max-upload-bytes');
   const maxUploadBytes = maxUpload === undefined ? undefined : Number(maxUpload);
   if (maxUploadBytes !== undefined && !(Number.isInteger(maxUploadBytes) && maxUploadBytes > 0)) fail('--max-upload-bytes must be a positive integer.');
@@ -48,6 +51,7 @@ function parseArgs(argv: string[]): EmulatorOptions {
     dataDir: values.get('--data') ?? mkdtempSync(path.join(os.tmpdir(), 'mistral-files-emulator-')),
     apiKey,
     seed: seed === 'demo' ? 'demo' : undefined,
+    seedFiles,
     maxUploadBytes,
     batchRate,
   };

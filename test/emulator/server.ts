@@ -14,6 +14,7 @@ import { isBatchPath, openBatch, routeBatchApi, routeBatchControl, type BatchCon
 import { isDocumentPath, routeDocumentsApi } from './documentRoutes';
 import { isOversizedUpload } from './upload';
 import { seedDemo } from './seed';
+import { seedScale } from './scaleSeed';
 import { BLOB_PREFIX } from './signedUrl';
 import { FileStore } from './store';
 
@@ -32,6 +33,8 @@ export interface EmulatorOptions {
   host?: string;
   /** Realistic files in every purpose (only seeds when the store is empty). */
   seed?: 'demo';
+  /** N small synthetic files over the four purposes (only when the store is empty): scale tests and the bench. */
+  seedFiles?: number;
   /** Default 512 MiB; tests lower it to exercise 413 quickly. */
   maxUploadBytes?: number;
   /** Requests per second each batch job processes; default 20; 0 freezes jobs. Tests use a high rate. */
@@ -57,8 +60,10 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (!options.apiKey) throw new Error('The emulator needs an API key (the one bearer key it accepts).');
   const store = await FileStore.open(options.dataDir);
   // Demo batch jobs point at demo files, so they are seeded only together with them.
+  const scaling = (options.seedFiles ?? 0) > 0 && store.isEmpty;
   const seeding = options.seed === 'demo' && store.isEmpty;
   if (seeding) await seedDemo(store);
+  if (scaling) await seedScale(store, options.seedFiles ?? 0);
   const batch = await openBatch(store, { rate: options.batchRate, timeoutHourMs: options.batchTimeoutHourMs }, seeding);
   const faults = new FaultQueue();
   const host = options.host ?? '127.0.0.1';

@@ -127,8 +127,11 @@ export class FileStore {
     return undefined;
   }
 
-  /** Moves the finished upload into blobs/ and records it. */
-  async add(newFile: NewFile, contentPath: string, id: string = randomUUID()): Promise<FileRecord> {
+  /**
+   * Moves the finished upload into blobs/ and records it. `deferPersist` leaves the metadata write to a later
+   * `persistNow()`, so seeding thousands of files does not rewrite metadata.json once per file.
+   */
+  async add(newFile: NewFile, contentPath: string, id: string = randomUUID(), options: { deferPersist?: boolean } = {}): Promise<FileRecord> {
     const stored: StoredFile = {
       id,
       object: 'file',
@@ -148,8 +151,12 @@ export class FileStore {
     };
     await fs.rename(contentPath, this.blobPath(id));
     this.files.set(id, stored);
-    await this.persist();
+    if (!options.deferPersist) await this.persist();
     return toRecord(stored);
+  }
+
+  persistNow(): Promise<void> {
+    return this.persist();
   }
 
   async delete(id: string): Promise<boolean> {

@@ -6,7 +6,9 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { BatchJob } from '../../src/api/batch/types';
-import { activateWithKey, api, closeAllEditors, eventually, freshFolder, writeFile, type ExtensionHandles } from './fileCommandsSupport';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { activateWithKey, api, closeAllEditors, eventually, freshFolder, remoteFile, writeFile, type ExtensionHandles } from './fileCommandsSupport';
 
 const VIEW_TYPE = 'mistral.batchResults';
 
@@ -91,5 +93,48 @@ describe('Batch Results viewer (mistral.batch.viewResults)', function () {
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', '00000000-0000-4000-8000-000000000000');
     assert.equal(uri, undefined);
     assert.equal(activeCustomTab(), undefined);
+  });
+
+  describe('New Batch File… (mistral.batch.newBatchFile)', () => {
+    const readLines = (uri: vscode.Uri): Array<{ custom_id: string; body: Record<string, unknown> }> =>
+      fs.readFileSync(uri.fsPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; body: Record<string, unknown> });
+
+    it('builds a batch file from CSV rows and a template, checks it and opens it', async () => {
+      const dir = freshFolder('new-batch');
+      const csv = writeFile(dir, 'tickets.csv', 'id,text\nT-1,"Refund, please"\nT-2,"Two\nlines"\n');
+      const template = { max_tokens: 32, messages: [{ role: 'user', content: '{{text}}' }] };
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.newBatchFile', csv, { template, customIdColumn: 'id' });
+      assert.ok(uri);
+      assert.equal(uri.fsPath, path.join(dir, 'tickets-batch.jsonl'));
+      assert.deepEqual(readLines(uri).map((line) => [line.custom_id, (line.body.messages as Array<{ content: string }>)[0].content]), [['T-1', 'Refund, please'], ['T-2', 'Two\nlines']]);
+      await eventually('the new file in an editor', () => vscode.window.activeTextEditor?.document.uri.fsPath === uri.fsPath);
+      assert.deepEqual(vscode.languages.getDiagnostics(uri).filter((d) => d.severity === vscode.DiagnosticSeverity.Error), [], 'a valid batch file');
+      // A second build never replaces the first.
+      const again = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.newBatchFile', csv, { template });
+      assert.equal(again?.fsPath, path.join(dir, 'tickets-batch-2.jsonl'));
+      assert.deepEqual(readLines(again).map((line) => line.custom_id), ['1', '2']);
+    });
+
+    it('uploads a folder of documents for OCR and refers to each by file id', async () => {
+      const dir = freshFolder('new-batch-ocr');
+      const folder = path.join(dir, 'scans');
+      fs.mkdirSync(folder);
+      fs.writeFileSync(path.join(folder, 'a.pdf'), '%PDF-1.4\n%%EOF\n');
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.newBatchFile', vscode.Uri.file(folder), { endpoint: '/v1/ocr' });
+      assert.ok(uri);
+      const [line] = readLines(uri);
+      assert.equal(line.custom_id, 'a.pdf');
+      const document = line.body.document as { type: string; file_id: string };
+      assert.equal(document.type, 'file');
+      assert.equal((await remoteFile(document.file_id))?.purpose, 'ocr');
+    });
+
+    it('says what is wrong with a template the rows cannot fill, and writes nothing', async () => {
+      const dir = freshFolder('new-batch-bad');
+      const csv = writeFile(dir, 'rows.csv', 'id,text\n1,x\n');
+      const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.newBatchFile', csv, { template: { messages: [{ role: 'user', content: '{{question}}' }] } });
+      assert.equal(uri, undefined);
+      assert.deepEqual(fs.readdirSync(dir), ['rows.csv']);
+    });
   });
 });

@@ -205,13 +205,18 @@ describe('hostile server: the core client', function () {
 
   it('removeLiveTempFilesSync (the CLI\'s exit handler) deletes the temp file of a download still being written', async () => {
     let stall: () => void = () => undefined;
+    let stalled: () => void = () => undefined;
+    const reachedStall = new Promise<void>((resolve) => (stalled = resolve));
     async function* body(): AsyncGenerator<Buffer> {
       yield Buffer.from('first part');
-      await new Promise<void>((resolve) => (stall = resolve));
+      await new Promise<void>((resolve) => {
+        stall = resolve;
+        stalled();
+      });
     }
     const destination = path.join(workDir, 'out.bin');
     const writing = writeAtomically(body(), destination, 100, () => undefined);
-    for (let i = 0; i < 200 && !fs.readdirSync(workDir).some((name) => name.endsWith('.part')); i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    await reachedStall;
     assert.equal(fs.readdirSync(workDir).filter((name) => name.endsWith('.part')).length, 1, 'the download is under way');
     removeLiveTempFilesSync();
     assert.deepEqual(fs.readdirSync(workDir), []);

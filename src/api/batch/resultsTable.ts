@@ -14,6 +14,7 @@ import { abortedError } from '../core/errorMapping';
 import { classify, isRecord, newJoinStats, type JoinSources, type JoinStats, type JoinStatus, type LineSource } from './join';
 import { isBlank, splitLines, WindowedReader } from './lines';
 import { requestSummary, responseSummary, responseTokens } from './resultSummary';
+import { compareKeys, HEAD_BYTES, INPUT_HEAD, parseJson, quickSuccess, writeAll } from './resultsTableSupport';
 
 export interface ResultRow {
   /** 0-based position in input order (result-file order when the job's inputs are unknown). */
@@ -77,14 +78,6 @@ interface Staged {
   reader: WindowedReader;
 }
 
-/** A result line as Mistral writes a success: custom_id then response.status_code, read from the first bytes. */
-const SUCCESS_HEAD = /^\s*\{\s*(?:"id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*)?"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*,\s*"response"\s*:\s*\{\s*"status_code"\s*:\s*(2\d\d)\s*[,}]/;
-/** …and ending with `"error":null}`: a key of the outermost object, as only its closing brace can follow. */
-const NULL_ERROR_TAIL = /"error"\s*:\s*null\s*\}\s*$/;
-/** An input line that starts with its custom_id (the documented shape). */
-const INPUT_HEAD = /^\s*\{\s*"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*,\s*"body"\s*:\s*\{/;
-const HEAD_BYTES = 512;
-const TAIL_BYTES = 64;
 
 export class ResultsTable {
   readonly stats: JoinStats = newJoinStats();
@@ -403,39 +396,5 @@ export class ResultsTable {
   private sortKey(sort: Exclude<SortKey, 'index'>): (index: number) => string | number | null {
     if (sort === 'status') return (index) => STATUS_RANK[this.statusOf(index)];
     return (index) => this.row(index)[sort];
-  }
-}
-
-/** Numbers before strings; nulls last; custom_ids like "req-2" before "req-10". */
-function compareKeys(a: string | number | null, b: string | number | null): number {
-  if (a === b) return 0;
-  if (a === null || a === '') return 1;
-  if (b === null || b === '') return -1;
-  if (typeof a === 'number' && typeof b === 'number') return a - b;
-  return collator.compare(String(a), String(b));
-}
-
-const collator = new Intl.Collator(undefined, { numeric: true, sensitivity: 'base' });
-
-/** custom_id and status code of a success line in the shape Mistral writes, without parsing it; else undefined. */
-function quickSuccess(bytes: Buffer): { id: string; statusCode: number } | undefined {
-  const head = SUCCESS_HEAD.exec(bytes.toString('utf8', 0, Math.min(bytes.length, HEAD_BYTES)));
-  if (!head || !NULL_ERROR_TAIL.test(bytes.toString('utf8', Math.max(0, bytes.length - TAIL_BYTES)))) return undefined;
-  return { id: String(JSON.parse(head[1])), statusCode: Number(head[2]) };
-}
-
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8')) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-async function writeAll(handle: fs.promises.FileHandle, chunk: Buffer): Promise<void> {
-  let written = 0;
-  while (written < chunk.length) {
-    const { bytesWritten } = await handle.write(chunk, written, chunk.length - written);
-    written += bytesWritten;
   }
 }

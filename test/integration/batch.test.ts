@@ -8,6 +8,7 @@ import type { JobNode } from '../../src/extension/batch/view/batchTreeItems';
 import type { MistralFilesExtensionApi } from '../../src/extension/extension';
 import {
   EXTENSION_ID,
+  type ExtensionHandles,
   activateWithKey,
   api,
   batchLine,
@@ -53,10 +54,11 @@ async function setBatchRate(rate: number): Promise<void> {
 describe('Batch Jobs view and commands', function () {
   this.timeout(120_000);
   let view: BatchJobsView;
+  let deps: ExtensionHandles;
   let previousRate = 20;
 
   before(async () => {
-    await activateWithKey();
+    deps = await activateWithKey();
     previousRate = ((await (await api('/_emulator/batch/settings')).json()) as { rate: number }).rate;
     view = batchView();
     // The view loads and polls only while it is visible.
@@ -87,7 +89,7 @@ describe('Batch Jobs view and commands', function () {
     assert.equal((item.iconPath as vscode.ThemeIcon).id, 'pass');
     assert.equal(item.label, 'mistral-small-latest');
     assert.match(String(item.description), /^\/v1\/chat\/completions · 3\/3 · /);
-    assert.match(item.contextValue ?? '', /^mistralBatchJob\.done\.results/);
+    assert.match(item.contextValue ?? '', /^mistralBatchJob\.done\.input\.results/);
     assert.match((item.tooltip as vscode.MarkdownString).value, new RegExp(job.id));
     await eventually('the watch to end', () => !view.watcher.watchedIds.includes(job.id));
 
@@ -97,6 +99,8 @@ describe('Batch Jobs view and commands', function () {
     const document = await vscode.workspace.openTextDocument(uris[0]);
     for (let i = 0; i < 3; i++) assert.ok(document.getText().includes(`"req-${i}"`), `results hold req-${i}`);
     assert.equal(await vscode.commands.executeCommand('mistral.batch.copyJobId', node), job.id);
+    assert.equal(await vscode.commands.executeCommand('mistral.batch.revealInput', node), fileId);
+    await eventually('the input file selected in the Files view', () => deps.files.selectedFiles().some((file) => file.id === fileId));
   });
 
   it('creates a job from a local .jsonl: uploaded with purpose batch first, the endpoint inferred from the bodies', async () => {

@@ -9,7 +9,7 @@ import { readHead } from '../../files/purposeDetection';
 import { nameOf, splitOptions, urisFromArgs } from '../../shared/args';
 import { filesOrIdsFromArgs } from '../../shared/fileArgs';
 import { showError, withCancellableProgress } from '../../shared/feedback';
-import { pickEndpoint, pickInput, pickModel, readRemoteHead } from './createPrompts';
+import { askTimeoutAndMetadata, pickEndpoint, pickInput, pickModel, readRemoteHead } from './createPrompts';
 import { inferEndpoint, parseHead, type InputHead } from './endpointInference';
 
 /** Drives `mistral.batch.create` without questions (tests, other extensions); whatever is left out is asked. */
@@ -38,13 +38,17 @@ interface Inputs {
  */
 export function registerBatchCreate(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.batch.create', async (...rawArgs: unknown[]) => {
-    const { first, second, options = {} } = splitOptions<CreateBatchOptions>(rawArgs, OPTION_KEYS);
+    const { first, second, options: given } = splitOptions<CreateBatchOptions>(rawArgs, OPTION_KEYS);
+    const options = given ?? {};
     try {
       const inputs = await resolveInputs(deps, first, second, options);
       if (!inputs || inputs.files.length === 0) return undefined;
       const settings = await chooseEndpointAndModel(deps, inputs, options);
       if (!settings) return undefined;
-      return await createJob(deps, inputs.files, settings, options);
+      // A caller passing options has said what it wants; people are asked (Enter skips each box).
+      const extras = given ? {} : await askTimeoutAndMetadata();
+      if (!extras) return undefined;
+      return await createJob(deps, inputs.files, settings, { ...extras, ...options });
     } catch (err) {
       void showError(deps.log, err, vscode.l10n.t('Creating the batch job failed'));
       return undefined;

@@ -1,6 +1,13 @@
-/** The questions Create Batch Job… asks when its arguments leave them open: input file, endpoint, model. */
+/** The questions Create Batch Job… asks when its arguments leave them open: input file, endpoint, model, timeout, metadata. */
 import * as vscode from 'vscode';
-import { KNOWN_BATCH_ENDPOINTS, type BatchEndpoint } from '../../../api/batch/types';
+import {
+  KNOWN_BATCH_ENDPOINTS,
+  METADATA_KEY_MAX,
+  METADATA_VALUE_MAX,
+  TIMEOUT_HOURS_MAX,
+  TIMEOUT_HOURS_MIN,
+  type BatchEndpoint,
+} from '../../../api/batch/types';
 import type { MistralFile } from '../../../api/files/types';
 import { formatBytes, formatRelativeTime } from '../../../util/format';
 import type { Deps } from '../../deps';
@@ -106,4 +113,53 @@ export async function pickModel(endpoint: BatchEndpoint, preferred: string | und
     ];
     pick.show();
   });
+}
+
+/** `key=value` pairs separated by commas or spaces; an error text for the input box, or the pairs. */
+export function parseMetadata(text: string): Record<string, string> | string {
+  const metadata: Record<string, string> = {};
+  for (const pair of text.split(/[,\s]+/).filter((part) => part !== '')) {
+    const eq = pair.indexOf('=');
+    const key = eq > 0 ? pair.slice(0, eq) : '';
+    const value = eq > 0 ? pair.slice(eq + 1) : '';
+    if (!key || !value) return vscode.l10n.t('Write key=value pairs, for example project=alpha team=ml');
+    if (key.length > METADATA_KEY_MAX || value.length > METADATA_VALUE_MAX) {
+      return vscode.l10n.t('Keys are at most {0} characters, values at most {1}', METADATA_KEY_MAX, METADATA_VALUE_MAX);
+    }
+    metadata[key] = value;
+  }
+  return metadata;
+}
+
+/**
+ * The two optional settings of a job, each a box that Enter skips: the timeout (empty for the service's default of
+ * 24 hours) and metadata to find the job by later. Undefined when either box is dismissed (Escape cancels the create).
+ */
+export async function askTimeoutAndMetadata(): Promise<{ timeoutHours?: number; metadata?: Record<string, string> } | undefined> {
+  const hours = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Create Batch Job: timeout'),
+    prompt: vscode.l10n.t('Hours the job may run ({0}–{1}); leave empty for the service default (24)', TIMEOUT_HOURS_MIN, TIMEOUT_HOURS_MAX),
+    validateInput: (value) => {
+      if (value.trim() === '') return undefined;
+      const n = Number(value.trim());
+      return Number.isInteger(n) && n >= TIMEOUT_HOURS_MIN && n <= TIMEOUT_HOURS_MAX
+        ? undefined
+        : vscode.l10n.t('A whole number of hours from {0} to {1}', TIMEOUT_HOURS_MIN, TIMEOUT_HOURS_MAX);
+    },
+  });
+  if (hours === undefined) return undefined;
+  const metadataText = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Create Batch Job: metadata'),
+    prompt: vscode.l10n.t('Optional key=value pairs to find the job by later, for example project=alpha team=ml'),
+    validateInput: (value) => {
+      const parsed = parseMetadata(value);
+      return typeof parsed === 'string' ? parsed : undefined;
+    },
+  });
+  if (metadataText === undefined) return undefined;
+  const metadata = parseMetadata(metadataText);
+  return {
+    timeoutHours: hours.trim() === '' ? undefined : Number(hours.trim()),
+    metadata: typeof metadata === 'string' || Object.keys(metadata).length === 0 ? undefined : metadata,
+  };
 }

@@ -44,9 +44,52 @@ async function openResultFiles(deps: Deps, kind: ResultKind, first: unknown, sec
   return opened;
 }
 
-/** `mistral.batch.openResults` / `mistral.batch.openErrors(node | job | id)`: previews of the files the job wrote. */
+/** Download Results…: the results file through `mistral.download` (its save dialog, progress and messages). */
+async function downloadResults(deps: Deps, first: unknown, second: unknown): Promise<unknown> {
+  let targets = jobsOrIdsFromArgs(first, second);
+  if (targets.length === 0) targets = await selectedOrPickedJobs(deps, { title: vscode.l10n.t('Download Results of Batch Job') });
+  if (targets.length === 0) return undefined;
+  try {
+    const { job, fileId } = await resultFileOf(deps, targets[0], 'output_file');
+    if (!fileId) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Batch job "{0}" has no results file yet ({1}).', jobNameOf(job), job.status));
+      return undefined;
+    }
+    return await vscode.commands.executeCommand('mistral.download', fileId);
+  } catch (err) {
+    void showError(deps.log, err, vscode.l10n.t('Downloading the results of batch job {0} failed', jobNameOf(targets[0])));
+    return undefined;
+  }
+}
+
+/** Reveal Input File: the job's (first) input file selected in the Files view. */
+async function revealInput(deps: Deps, first: unknown, second: unknown): Promise<string | undefined> {
+  let targets = jobsOrIdsFromArgs(first, second);
+  if (targets.length === 0) targets = await selectedOrPickedJobs(deps, { title: vscode.l10n.t('Reveal Input File of Batch Job') });
+  if (targets.length === 0) return undefined;
+  try {
+    const job = typeof targets[0] === 'string' ? await deps.client.batch.get(targets[0]) : targets[0];
+    const fileId = job.input_files[0];
+    if (!fileId) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('Batch job "{0}" was created from inline requests; it has no input file.', jobNameOf(job)));
+      return undefined;
+    }
+    await deps.files.reveal(await deps.client.files.retrieve(fileId));
+    return fileId;
+  } catch (err) {
+    void showError(deps.log, err, vscode.l10n.t('Revealing the input file of batch job {0} failed', jobNameOf(targets[0])));
+    return undefined;
+  }
+}
+
+/**
+ * `mistral.batch.openResults` / `openErrors` (previews of the files the job wrote), `downloadResults` and
+ * `revealInput`, each taking a view node, a job or a job id.
+ */
 export function registerBatchOpenResults(deps: Deps): vscode.Disposable {
   return vscode.Disposable.from(
+    vscode.commands.registerCommand('mistral.batch.downloadResults', (first?: unknown, second?: unknown) => downloadResults(deps, first, second)),
+    vscode.commands.registerCommand('mistral.batch.revealInput', (first?: unknown, second?: unknown) => revealInput(deps, first, second)),
     vscode.commands.registerCommand('mistral.batch.openResults', (first?: unknown, second?: unknown) => openResultFiles(deps, 'output_file', first, second)),
     vscode.commands.registerCommand('mistral.batch.openErrors', (first?: unknown, second?: unknown) => openResultFiles(deps, 'error_file', first, second)),
   );

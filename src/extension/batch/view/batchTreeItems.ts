@@ -51,9 +51,10 @@ export function jobDescription(job: BatchJob, nowMs = Date.now()): string {
   return parts.filter((part) => part !== '').join(' · ');
 }
 
-/** `mistralBatchJob.<state>[.results][.errors]`, so menus can offer only what applies. */
+/** `mistralBatchJob.<state>[.input][.results][.errors]`, so menus can offer only what applies. */
 export function jobContextValue(job: BatchJob): string {
   let value = `mistralBatchJob.${isActiveJob(job) ? 'active' : 'done'}`;
+  if (job.input_files.length > 0) value += '.input';
   if (job.output_file) value += '.results';
   if (job.error_file) value += '.errors';
   return value;

@@ -180,7 +180,7 @@ describe('hostile server: the core client', function () {
     await new Promise<void>((resolve) => tlsServer.listen(0, '127.0.0.1', resolve));
     try {
       const port = (tlsServer.address() as import('node:net').AddressInfo).port;
-      const err = asApiError(await rejectionOf(client({ baseUrl: `https://localhost:${port}`, strictSSL: false, retry: { maxRetries: 0 } }).files.list()));
+      const err = asApiError(await rejectionOf(client({ baseUrl: `https://127.0.0.1:${port}`, strictSSL: false, retry: { maxRetries: 0 } }).files.list()));
       assert.equal(err.kind, 'network');
       assert.match(err.message, /its TLS certificate/);
     } finally {

@@ -253,7 +253,7 @@ export class ChunkValidator implements RecordReporter {
 
   private checkLine(text: string, lineNo: number, shift: number): void {
     if (isBlank(text)) {
-      this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line between records', 'Remove empty lines: every line must be a record');
+      this.store('blank-line', lineNo, 1 + shift, lineNo, text.length + 1 + shift, 'Empty line between records: mistral-finetune\'s validate_data.py rejects it', 'Remove empty lines (every line must be a record), or run: mistral-files validate --fix');
       return;
     }
     this.result.nonBlankLines++;

@@ -160,7 +160,7 @@ export class ResultMerger {
         this.stored.push(makeDiagnostic('mixed-formats', at.line, at.column, at.endColumn, message, 'Keep one format per file: instruct conversations, pretrain texts, classifier data or batch requests'));
       }
     }
-    if (facts.bom) addFileLevel(makeDiagnostic('bom', 1, 1, 2, 'The file starts with a byte order mark (BOM)', 'Save the file as UTF-8 without BOM'));
+    if (facts.bom) addFileLevel(makeDiagnostic('bom', 1, 1, 2, 'The file starts with a byte order mark (BOM): mistral-finetune\'s validate_data.py rejects it', 'Save the file as UTF-8 without BOM (the quick fix does it)'));
     if (this.nonBlankLines === 0) addFileLevel(makeDiagnostic('file-empty', 1, 1, 1, 'The file is empty', 'Add at least one record, one JSON object per line'));
     if (facts.bytes > MAX_FILE_BYTES) {
       addFileLevel(makeDiagnostic('file-too-large', 1, 1, 1, `The file is ${formatMegabytes(facts.bytes)}; Mistral accepts at most ${formatMegabytes(MAX_FILE_BYTES)} per file`, 'Split it into several files'));

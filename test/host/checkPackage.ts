@@ -9,11 +9,16 @@ import * as path from 'node:path';
 import { ensureCodeServer } from './codeServer';
 import { REPO_ROOT } from './session';
 
-const MAX_VSIX_BYTES = 1024 * 1024;
+// Mistral's v3 tokenizer vocabulary (dist/mistral-tokenizer, about 360 KB compressed) ships deliberately: token counts
+// come from the real vocabulary, offline. The rest stays under the 1 MB it was held to before.
+const MAX_VSIX_BYTES = 1536 * 1024;
 const REQUIRED_ENTRIES = [
   'extension/package.json',
   'extension/dist/extension.js',
   'extension/dist/validation-worker.js',
+  // Read at run time by the token counter (esbuild.mjs copies them there).
+  'extension/dist/mistral-tokenizer/bpe/v3/vocab.bin',
+  'extension/dist/mistral-tokenizer/bpe/v3/merges.bin',
   'extension/package.nls.json',
   // The Marketplace page shows the licence and the icon; vsce only warns when they are missing.
   'extension/LICENSE.txt',
@@ -45,7 +50,7 @@ async function main(): Promise<void> {
   const problems: string[] = [];
 
   const size = fs.statSync(vsix).size;
-  if (size >= MAX_VSIX_BYTES) problems.push(`${path.basename(vsix)} is ${(size / 1024).toFixed(0)} KB; it must stay under 1 MB.`);
+  if (size >= MAX_VSIX_BYTES) problems.push(`${path.basename(vsix)} is ${(size / 1024).toFixed(0)} KB; it must stay under ${MAX_VSIX_BYTES / 1024} KB.`);
   if (manifest.engines.vscode !== '^1.90.0') problems.push(`engines.vscode is ${manifest.engines.vscode}; expected ^1.90.0.`);
   if (manifest.icon === undefined || manifest.galleryBanner === undefined) problems.push('package.json needs an icon and a galleryBanner for the Marketplace page.');
   // No repository is public yet: a made-up URL would send users to nowhere (README, "Packaging").

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { LookupAddress } from 'node:dns';
+// The module object itself (not a namespace copy), so the test can stand in for the system resolver.
+import dns, { type LookupAddress } from 'node:dns';
 import { MistralClient } from '../../src/api/client';
 import { loopbackLookup } from '../../src/api/core/endpoint';
 import { MAX_JSON_BODY_BYTES } from '../../src/api/core/connection';
@@ -201,6 +202,25 @@ describe('hostile server: the core client', function () {
     const inside = await lookupWith([{ address: '::1', family: 6 }]);
     assert.equal(inside.err, null);
     assert.equal(inside.address, '::1');
+  });
+
+  it('plain http to a *.localhost name is refused when the name resolves off loopback (end to end, resolver stubbed)', async () => {
+    server.on('GET', /^\/v1\/files$/, (_req, res) => sendJson(res, 200, { object: 'list', data: [] }));
+    const port = new URL(server.url).port;
+    const original = dns.lookup;
+    // 0.0.0.0 is not a loopback address, yet reaches this machine: without the check the call would succeed.
+    const stub = (hostname: string, options: dns.LookupAllOptions, callback: (err: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void): void => {
+      if (hostname === 'files.localhost') callback(null, [{ address: '0.0.0.0', family: 4 }]);
+      else original(hostname, options, callback);
+    };
+    dns.lookup = stub as unknown as typeof dns.lookup;
+    try {
+      const err = asApiError(await rejectionOf(client({ baseUrl: `http://files.localhost:${port}`, retry: { maxRetries: 0 } }).files.list()));
+      assert.equal(err.message, `Cannot reach http://files.localhost:${port}: the name does not resolve to this machine, and plain http is only allowed for localhost`);
+      assert.deepEqual(server.seen, []);
+    } finally {
+      dns.lookup = original;
+    }
   });
 
   it('removeLiveTempFilesSync (the CLI\'s exit handler) deletes the temp file of a download still being written', async () => {

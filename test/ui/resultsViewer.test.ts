@@ -185,3 +185,28 @@ describe('Conversations view of a chat JSONL in the workbench', () => {
     await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-conversations.png') });
   });
 });
+
+describe('New Batch File… in the workbench', () => {
+  it('turns a CSV into a batch file from the Explorer: a column as the user message, custom_id from a column', async () => {
+    const { workbench, session } = uiContext();
+    const workspace = session.sandbox.workspaceDir;
+    fs.writeFileSync(path.join(workspace, 'tickets.csv'), 'ticket,question\nT-7,"Refund, please"\nT-8,"Two\nlines"\n');
+    await workbench.clearNotifications();
+    await workbench.openViewContainer('Explorer');
+    // The sandbox does not watch its files: the new CSV shows after a refresh.
+    await workbench.runCommand('Refresh Explorer');
+    const row = workbench.explorerRow('tickets.csv');
+    await row.waitFor({ state: 'visible' });
+    await workbench.contextMenu(row, 'New Batch File');
+    // The columns are offered with the first row's values; then the custom_id, with the first request previewed.
+    const columns = await workbench.quickPickLabels();
+    for (const offered of ['ticket', 'question', 'Template file…']) assert.ok(columns.includes(offered), columns.join(', '));
+    await workbench.pickQuickItem('question');
+    await workbench.quickInput.locator('.quick-input-box input[placeholder*="Refund, please"]').waitFor({ state: 'visible' });
+    await workbench.pickQuickItem('ticket');
+    await workbench.activeTab.filter({ hasText: 'tickets-batch.jsonl' }).waitFor({ state: 'visible' });
+    const written = fs.readFileSync(path.join(workspace, 'tickets-batch.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { custom_id: string; body: { messages: Array<{ content: string }> } });
+    assert.deepEqual(written.map((line) => [line.custom_id, line.body.messages[0].content]), [['T-7', 'Refund, please'], ['T-8', 'Two\nlines']]);
+    await waitFor(async () => (await workbench.notifications()).find((text) => text.includes('2 requests written to tickets-batch.jsonl')), 'the summary');
+  });
+});

@@ -86,7 +86,7 @@ export async function askPurposeAndVisibility(
     const keep = active && pick.items.find((item) => item.label === active.label);
     pick.activeItems = [keep ?? purposeItems.find((item) => item.purpose === suggested) ?? purposeItems[0]];
   };
-  pick.placeholder = vscode.l10n.t('What will the files be used for? Enter uploads; the rows below change visibility and expiry.');
+  pick.placeholder = vscode.l10n.t('What will it be used for? Enter uploads.');
   render(undefined);
 
   return new Promise<PurposeChoice | undefined>((resolve) => {

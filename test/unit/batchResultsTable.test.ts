@@ -141,6 +141,15 @@ describe('batch results table (paged join)', () => {
     assert.deepEqual(new Set(byTokens.slice(-4)), new Set(['req-3', 'req-5', 'req-7', 'req-9']));
   });
 
+  it('prepares the summaries a text filter needs ahead of the query, and stops when aborted', async () => {
+    const table = await open(fixture().sources());
+    const controller = new AbortController();
+    controller.abort();
+    assert.ok(isAbortError(await table.prepare({ text: 'x' }, controller.signal).then(() => undefined, (e: unknown) => e)));
+    await table.prepare({ text: 'answer to req-1' });
+    assert.deepEqual([...table.query({ text: 'answer to req-1' })].map((index) => table.row(index).custom_id), ['req-1', 'req-10']);
+  });
+
   it('groups failures by message, most frequent first', async () => {
     const table = await open(fixture().sources());
     assert.deepEqual(table.errorGroups(), [

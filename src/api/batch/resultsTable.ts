@@ -14,7 +14,7 @@ import { abortedError } from '../core/errorMapping';
 import { classify, isRecord, newJoinStats, type JoinSources, type JoinStats, type JoinStatus, type LineSource } from './join';
 import { isBlank, splitLines, WindowedReader } from './lines';
 import { requestSummary, responseSummary, responseTokens } from './resultSummary';
-import { compareKeys, HEAD_BYTES, INPUT_HEAD, parseJson, quickSuccess, writeAll } from './resultsTableSupport';
+import { compareKeys, HEAD_BYTES, IdChains, inBatches, INPUT_HEAD, parseJson, quickSuccess, writeAll } from './resultsTableSupport';
 
 export interface ResultRow {
   /** 0-based position in input order (result-file order when the job's inputs are unknown). */
@@ -108,6 +108,8 @@ export class ResultsTable {
   private readonly rowResult: number[] = [];
   private readonly rowError: number[] = [];
 
+  private summariesReady = false;
+
   private constructor(private readonly dir: string, hasInputs: boolean) {
     this.hasInputs = hasInputs;
   }
@@ -170,7 +172,20 @@ export class ResultsTable {
     return Buffer.from(await this.read(this.rowFile[index], this.rowOffset[index], this.rowLength[index]));
   }
 
-  /** Row indices matching `query`, in its order. */
+  /**
+   * Makes every summary a query needs (a text filter or a sort on request, response or tokens), in file order so the
+   * reads are sequential, yielding to the event loop between batches: the extension host never stalls on a large job.
+   */
+  async prepare(query: RowQuery, signal?: AbortSignal): Promise<void> {
+    const needs = (query.text?.trim() ?? '') !== '' || query.sort === 'request' || query.sort === 'response' || query.sort === 'tokens';
+    if (signal?.aborted) throw abortedError('read batch results');
+    if (!needs || this.summariesReady) return;
+    await inBatches(this.resFile.length, (entry) => this.responseOf(entry), signal);
+    await inBatches(this.rowCount, (index) => this.requestOf(index), signal);
+    this.summariesReady = true;
+  }
+
+  /** Row indices matching `query`, in its order. Call prepare(query) first on large tables. */
   query(query: RowQuery = {}): Int32Array {
     const statuses = query.statuses && query.statuses.length > 0 ? new Set(query.statuses.map((s) => STATUSES.indexOf(s))) : undefined;
     const needle = query.text?.trim().toLowerCase() ?? '';
@@ -224,14 +239,12 @@ export class ResultsTable {
       if (signal?.aborted) throw abortedError('open batch results');
     };
     let staged = 0;
-    const heads = new Map<string, number>();
-    const tails = new Map<string, number>();
-    const next: number[] = [];
+    const chains = new IdChains();
     for (const source of sources.results) {
       await this.stage(source, signal, (bytes) => options.onProgress?.((staged += bytes)), (file, bytes, offset) => {
         const quick = quickSuccess(bytes);
         if (quick) {
-          this.addResult(file, offset, bytes.length, quick.id, 0, quick.statusCode, undefined, null, -1, heads, tails, next);
+          chains.add(quick.id, this.addResult(file, offset, bytes.length, quick.id, 0, quick.statusCode, undefined, null, -1));
           return;
         }
         const line = parseJson(bytes);
@@ -243,16 +256,10 @@ export class ResultsTable {
         const result = classify(line);
         const error = result.error ? this.intern(result.error.message) : -1;
         const status = STATUSES.indexOf(result.status);
-        this.addResult(file, offset, bytes.length, id, status, result.status_code, responseSummary(result.response), responseTokens(result.response), error, heads, tails, next);
+        chains.add(id ?? NO_ID, this.addResult(file, offset, bytes.length, id, status, result.status_code, responseSummary(result.response), responseTokens(result.response), error));
       });
       check();
     }
-    const take = (key: string): number => {
-      const entry = heads.get(key);
-      if (entry === undefined || entry === -1) return -1;
-      heads.set(key, next[entry]);
-      return entry;
-    };
     if (sources.inputs.length === 0) {
       for (let entry = 0; entry < this.resFile.length; entry++) this.addRow(-1, 0, 0, this.resId[entry], '', entry, this.resError[entry]);
     }
@@ -263,7 +270,7 @@ export class ResultsTable {
         const input = head ? null : parseJson(bytes);
         const id = head ? String(JSON.parse(head[1])) : isRecord(input) && input.custom_id != null ? String(input.custom_id) : null;
         const request = head ? undefined : isRecord(input) ? requestSummary(input.body ?? null) : '';
-        const entry = take(id ?? NO_ID);
+        const entry = chains.take(id ?? NO_ID);
         let error = entry === -1 ? -1 : this.resError[entry];
         if (entry === -1) {
           error = this.intern(
@@ -285,8 +292,8 @@ export class ResultsTable {
 
   private addResult(
     file: number, offset: number, length: number, id: string | null, status: number, code: number | null, summary: string | undefined,
-    tokens: number | null, error: number, heads: Map<string, number>, tails: Map<string, number>, next: number[],
-  ): void {
+    tokens: number | null, error: number,
+  ): number {
     const entry = this.resFile.length;
     this.resFile.push(file);
     this.resOffset.push(offset);
@@ -297,13 +304,7 @@ export class ResultsTable {
     this.resResponse.push(summary);
     this.resTokens.push(tokens);
     this.resError.push(error);
-    // Chained per custom_id in reading order (output file first), so duplicates are claimed one by one.
-    next.push(-1);
-    const key = id ?? NO_ID;
-    const tail = tails.get(key);
-    if (tail === undefined) heads.set(key, entry);
-    else next[tail] = entry;
-    tails.set(key, entry);
+    return entry;
   }
 
   private requestOf(index: number): string {

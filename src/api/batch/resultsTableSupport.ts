@@ -4,6 +4,7 @@
  * (https://docs.mistral.ai/capabilities/batch/), so most lines need no parse while indexing.
  */
 import type * as fs from 'node:fs';
+import { abortedError } from '../core/errorMapping';
 
 /** A result line as Mistral writes a success: custom_id then response.status_code, read from the first bytes. */
 export const SUCCESS_HEAD = /^\s*\{\s*(?:"id"\s*:\s*"(?:[^"\\]|\\.)*"\s*,\s*)?"custom_id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)\s*,\s*"response"\s*:\s*\{\s*"status_code"\s*:\s*(2\d\d)\s*[,}]/;
@@ -45,5 +46,42 @@ export async function writeAll(handle: fs.promises.FileHandle, chunk: Buffer): P
   while (written < chunk.length) {
     const { bytesWritten } = await handle.write(chunk, written, chunk.length - written);
     written += bytesWritten;
+  }
+}
+
+/**
+ * Result entries chained per custom_id in reading order (output file first), so a custom_id that repeats is claimed
+ * one entry at a time, in order.
+ */
+export class IdChains {
+  private readonly heads = new Map<string, number>();
+  private readonly tails = new Map<string, number>();
+  private readonly next: number[] = [];
+
+  add(key: string, entry: number): void {
+    this.next[entry] = -1;
+    const tail = this.tails.get(key);
+    if (tail === undefined) this.heads.set(key, entry);
+    else this.next[tail] = entry;
+    this.tails.set(key, entry);
+  }
+
+  /** The next unclaimed entry for this key, or -1. */
+  take(key: string): number {
+    const entry = this.heads.get(key);
+    if (entry === undefined || entry === -1) return -1;
+    this.heads.set(key, this.next[entry]);
+    return entry;
+  }
+}
+
+/** Calls `each` for 0…count-1, yielding to the event loop every 1,024 calls and stopping when `signal` fires. */
+export async function inBatches(count: number, each: (index: number) => void, signal?: AbortSignal): Promise<void> {
+  for (let index = 0; index < count; index++) {
+    each(index);
+    if ((index & 1023) === 1023) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signal?.aborted) throw abortedError('read batch results');
+    }
   }
 }

@@ -115,9 +115,15 @@ export class ResultsPanel implements vscode.Disposable {
     });
   }
 
-  private order(query: RowQuery): Int32Array {
+  private async order(query: RowQuery): Promise<Int32Array> {
     const key = JSON.stringify(query);
-    if (this.lastOrder?.key !== key && this.table) this.lastOrder = { key, rows: this.table.query(query) };
+    const table = this.table;
+    if (this.lastOrder?.key !== key && table) {
+      // The first text filter reads every row's summary: in batches, so the extension host stays responsive.
+      await table.prepare(query);
+      if (table !== this.table) return new Int32Array();
+      this.lastOrder = { key, rows: table.query(query) };
+    }
     return this.lastOrder?.rows ?? new Int32Array();
   }
 
@@ -132,7 +138,7 @@ export class ResultsPanel implements vscode.Disposable {
           return;
         case 'page': {
           if (!this.table) return;
-          const rows = this.order(sanitizeQuery(message.query));
+          const rows = await this.order(sanitizeQuery(message.query));
           const offset = Math.max(0, Math.floor(Number(message.offset) || 0));
           const limit = Math.min(MAX_PAGE, Math.max(0, Math.floor(Number(message.limit) || 0)));
           const table = this.table;
@@ -155,7 +161,7 @@ export class ResultsPanel implements vscode.Disposable {
           return;
         }
         case 'exportCsv':
-          if (this.table) await exportCsv(this.deps, this.table, this.order(sanitizeQuery(message.query)), this.baseName());
+          if (this.table) await exportCsv(this.deps, this.table, await this.order(sanitizeQuery(message.query)), this.baseName());
           return;
         case 'createFailed':
           if (this.table) await writeFailedRequests(this.deps, this.table, this.failedFileDir(), this.baseName());

@@ -1,7 +1,7 @@
 /**
  * Finding and arranging files in the workbench, after filesView.test.ts has set the key: a wrong key is reported in
- * the still-open key box, Go to File… by a typed name and by a pasted id selects the file in the tree, batch outputs
- * read by role, and Sort Files… orders a group by name. Screenshots go to media/.
+ * the still-open key box, Go to File… by a typed name and by a pasted id selects the file in the tree, a PDF is not
+ * opened as text, batch outputs read by role, and Sort Files… orders a group by name. Screenshots go to media/.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -58,6 +58,19 @@ describe('Finding and sorting files in the workbench', () => {
     await workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'invoice-INV-2026-0142.pdf').waitFor({ state: 'visible' });
     await input.press('Enter');
     await waitForAttribute(workbench.treeRow(filesPane(), 'invoice-INV-2026-0142.pdf'), 'aria-selected', 'true');
+  });
+
+  it('offers OCR, the browser or a download for a PDF instead of showing its bytes', async () => {
+    const { workbench } = uiContext();
+    await workbench.clearNotifications();
+    await workbench.treeRow(filesPane(), 'invoice-INV-2026-0142.pdf').click();
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'is a PDF' });
+    await toast.waitFor({ state: 'visible' });
+    for (const button of ['Run OCR', 'Open in Browser', 'Download…']) {
+      assert.ok(await toast.locator('.monaco-button', { hasText: button }).first().isVisible(), `no ${button} button`);
+    }
+    assert.equal(await workbench.page.locator('.tabs-container .tab', { hasText: 'invoice-INV-2026-0142.pdf' }).count(), 0, 'the PDF opened in a tab');
+    await workbench.clearNotifications();
   });
 
   it('labels the batch job’s result and error files by role', async () => {

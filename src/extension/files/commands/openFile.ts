@@ -33,10 +33,14 @@ async function confirmLarge(name: string, bytes: number, limitMB: number): Promi
 function offerInsteadOfPreview(deps: Deps, file: MistralFile): void {
   const browser = vscode.l10n.t('Open in Browser');
   const download = vscode.l10n.t('Download…');
+  const ocr = vscode.l10n.t('Run OCR');
+  // Mistral's OCR reads these into Markdown, which VS Code does show.
+  const ocrable = /\.(pdf|docx|pptx|tiff?|heic|avif)$/i.test(file.filename);
   const message = isPdf(file.filename, file.mimetype)
-    ? vscode.l10n.t('"{0}" is a PDF, which VS Code cannot show. Open it in the browser (a signed link valid for 1 hour) or download it?', file.filename)
+    ? vscode.l10n.t('"{0}" is a PDF, which VS Code cannot show. Read it with OCR, open it in the browser (a signed link valid for 1 hour) or download it?', file.filename)
     : vscode.l10n.t('"{0}" is not a text file, so VS Code cannot show it. Open it in the browser (a signed link valid for 1 hour) or download it?', file.filename);
-  void vscode.window.showInformationMessage(message, browser, download).then(async (answer) => {
+  void vscode.window.showInformationMessage(message, ...(ocrable ? [ocr] : []), browser, download).then(async (answer) => {
+    if (answer === ocr) await vscode.commands.executeCommand('mistral.runOcr', file);
     if (answer === download) await vscode.commands.executeCommand('mistral.download', file);
     if (answer !== browser) return;
     try {

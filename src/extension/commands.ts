@@ -6,6 +6,7 @@ import { registerBatchCancel } from './batch/commands/cancel';
 import { registerBatchCopyJobId } from './batch/commands/copyJobId';
 import { registerBatchCreate } from './batch/commands/create';
 import { registerBatchDelete } from './batch/commands/delete';
+import { registerBatchFilter } from './batch/commands/filter';
 import { registerBatchLoadMore } from './batch/commands/loadMore';
 import { registerBatchOpenResults } from './batch/commands/openResults';
 import { registerBatchRefresh } from './batch/commands/refresh';
@@ -65,6 +66,7 @@ export function registerCommands(deps: Deps): vscode.Disposable {
     registerBatchDelete(deps),
     registerBatchOpenResults(deps),
     registerBatchCopyJobId(deps),
+    registerBatchFilter(deps),
     // Batch results viewer (custom editor) and View Batch Results
     registerBatchResults(deps),
   );

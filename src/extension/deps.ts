@@ -101,6 +101,10 @@ export interface BatchJobsTree {
   jobsDeleted(ids: readonly string[]): void;
   /** Follows a job the user started until it ends, then says so and offers its results. */
   watch(job: BatchJob): void;
+  /** The statuses the view lists (empty: every job). */
+  readonly statusFilter: readonly string[];
+  /** Lists only jobs in these statuses, or every job when empty; reloads the list. */
+  setStatusFilter(statuses: readonly string[]): void;
 }
 
 /** Read-only previews of remote files (`mistral-file:` URIs). */

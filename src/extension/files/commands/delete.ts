@@ -5,6 +5,7 @@ import { formatBytes, formatRelativeTime } from '../../../util/format';
 import type { Deps } from '../../deps';
 import { PercentProgress, showError, showRunSummary, withCancellableProgress } from '../../shared/feedback';
 import { filesOrIdsFromArgs, splitOptions, idOf, isNotFound, listNames, nameOf } from '../../shared/args';
+import { unfinishedJobsReading } from '../../../api/batch/readers';
 import { mapSettled } from '../../shared/concurrency';
 import { selectedOrPickedFiles } from './pickFiles';
 
@@ -31,7 +32,7 @@ export function registerDelete(deps: Deps): vscode.Disposable {
       targets = await selectedOrPickedFiles(deps, { canPickMany: true, title: vscode.l10n.t('Delete from Mistral') });
     }
     if (targets.length === 0) return undefined;
-    if (options?.confirm !== false && !(await confirm(targets))) return undefined;
+    if (options?.confirm !== false && !(await confirm(targets, await jobsReading(deps, targets)))) return undefined;
     try {
       return await deleteAll(deps, targets);
     } catch (err) {
@@ -50,8 +51,31 @@ export function identifyingDetail(target: MistralFile | string, nowMs = Date.now
   return parts.join(' · ');
 }
 
+/**
+ * The unfinished batch jobs that read the targets, as lines for the confirmation ("Read by batch job 5e1f… (RUNNING)").
+ * The delete does not depend on it: when the jobs cannot be listed, the dialog just says less.
+ */
+export async function jobsReading(deps: Deps, targets: ReadonlyArray<MistralFile | string>): Promise<string[]> {
+  const candidates = targets.filter((target) => typeof target === 'string' || target.purpose === 'batch').map(idOf);
+  if (candidates.length === 0) return [];
+  try {
+    const readers = await unfinishedJobsReading(deps.client.batch, candidates);
+    const byId = new Map(targets.map((target) => [idOf(target), nameOf(target)]));
+    return [...readers].map(([fileId, jobs]) =>
+      vscode.l10n.t(
+        '"{0}" is read by unfinished batch job(s) {1}: deleting it may make them fail.',
+        byId.get(fileId) ?? fileId,
+        jobs.map((job) => `${job.id.slice(0, 8)}… (${job.status})`).join(', '),
+      ),
+    );
+  } catch (err) {
+    deps.log.warn(`Could not check which batch jobs read the files to delete: ${errorMessage(err)}`);
+    return [];
+  }
+}
+
 /** One modal dialog naming what goes, each file with its size, age and id (names alone can repeat). */
-async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<boolean> {
+async function confirm(targets: ReadonlyArray<MistralFile | string>, readerWarnings: readonly string[] = []): Promise<boolean> {
   const deleteLabel = vscode.l10n.t('Delete');
   const names = targets.map(nameOf);
   const message =
@@ -66,7 +90,8 @@ async function confirm(targets: ReadonlyArray<MistralFile | string>): Promise<bo
     targets.length === 1
       ? vscode.l10n.t('This cannot be undone. Jobs that use this file may fail.')
       : vscode.l10n.t('This cannot be undone. Jobs that use these files may fail.');
-  const detail = targets.length === 1 ? `${identifyingDetail(targets[0])}\n\n${consequence}` : `${listed.join('\n')}\n\n${consequence}`;
+  const warnings = readerWarnings.length > 0 ? `\n\n${readerWarnings.join('\n')}` : '';
+  const detail = targets.length === 1 ? `${identifyingDetail(targets[0])}\n\n${consequence}${warnings}` : `${listed.join('\n')}\n\n${consequence}${warnings}`;
   const answer = await vscode.window.showWarningMessage(message, { modal: true, detail }, deleteLabel);
   return answer === deleteLabel;
 }

@@ -145,3 +145,15 @@ export async function* readCsvRows(
   }
   if (header) throw new ConvertInputError('The CSV file is empty: it needs a header row and at least one data row');
 }
+
+/** The header row alone, to ask which column is which before converting. */
+export async function readCsvHeader(path: string, delimiter: string): Promise<string[]> {
+  let header: string[] = [];
+  const rows = readCsvRows(path, delimiter, { onHeader: (found) => (header = found) });
+  try {
+    await rows.next();
+  } finally {
+    await rows.return(undefined);
+  }
+  return header;
+}

@@ -56,6 +56,15 @@ describe('Data tools: convert and split', function () {
     ]);
   });
 
+  it('asks which columns hold the prompt and the answer when the CSV header does not say', async () => {
+    const input = writeFile(dir, 'odd-names.csv', 'ask,reply,notes\nWhere?,Here.,x\n');
+    const output = path.join(dir, 'odd-names.jsonl');
+    // The first column is offered first for the prompt; the answer picker leaves the chosen prompt column out.
+    const result = await acceptQuickPicksUntilDone(vscode.commands.executeCommand<ConvertResult | undefined>('mistral.convertToMistral', { uri: input, from: 'csv', output }));
+    assert.equal(result?.written, 1);
+    assert.equal(fs.readFileSync(output, 'utf8'), '{"messages":[{"role":"user","content":"Where?"},{"role":"assistant","content":"Here."}]}\n');
+  });
+
   it('converts a JSON array of ShareGPT conversations, detected as such', async () => {
     const input = writeFile(dir, 'sharegpt.json', JSON.stringify([{ conversations: [{ from: 'human', value: 'Hi' }, { from: 'gpt', value: 'Hello' }] }], null, 2));
     const output = path.join(dir, 'sharegpt.jsonl');

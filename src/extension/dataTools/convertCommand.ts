@@ -1,7 +1,18 @@
 /** `mistral.convertToMistral`: Convert to Mistral JSONL… from OpenAI, ShareGPT, Alpaca or CSV, with a report. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { convertFile, detectSource, renderConvertReport, type ConvertResult, type Detection, type SourceFormat } from '../../convert/index';
+import {
+  ConvertInputError,
+  convertFile,
+  detectSource,
+  mapColumns,
+  readCsvHeader,
+  renderConvertReport,
+  type ConvertResult,
+  type CsvOptions,
+  type Detection,
+  type SourceFormat,
+} from '../../convert/index';
 import type { Deps } from '../deps';
 import { asOptions, toUri } from '../shared/args';
 import { PercentProgress, showError, withCancellableProgress } from '../shared/feedback';
@@ -12,8 +23,10 @@ export interface ConvertCommandOptions {
   uri?: vscode.Uri | string;
   from?: SourceFormat;
   output?: vscode.Uri | string;
+  /** CSV columns by name; asked for when the header does not name them. */
+  csv?: CsvOptions;
 }
-const OPTION_KEYS = ['uri', 'from', 'output'] as const;
+const OPTION_KEYS = ['uri', 'from', 'output', 'csv'] as const;
 
 export function registerConvert(deps: Deps): vscode.Disposable {
   return vscode.commands.registerCommand('mistral.convertToMistral', async (first?: unknown, second?: unknown): Promise<ConvertResult | undefined> => {
@@ -29,11 +42,13 @@ export function registerConvert(deps: Deps): vscode.Disposable {
       const detection = await detectSource(input.fsPath);
       const from = options.from ?? (await pickSource(detection));
       if (!from) return undefined;
+      const csv = from === 'csv' || (from === 'auto' && detection.format === 'csv') ? (options.csv ?? (await pickColumns(input.fsPath, detection))) : undefined;
+      if (from === 'csv' && csv === undefined) return undefined;
       const output = options.output !== undefined ? toUri(options.output) : await pickOutput(input);
       if (!output) return undefined;
       const result = await withCancellableProgress({ title: vscode.l10n.t('Converting "{0}"', name) }, (signal, progress) => {
         const percent = new PercentProgress(progress, 100);
-        return convertFile(input.fsPath, output.fsPath, { from, signal, onProgress: (done, total) => percent.report(total > 0 ? (done * 100) / total : 0) });
+        return convertFile(input.fsPath, output.fsPath, { from, csv, signal, onProgress: (done, total) => percent.report(total > 0 ? (done * 100) / total : 0) });
       });
       const report = renderConvertReport(result);
       deps.log.info(report);
@@ -77,6 +92,26 @@ async function pickSource(detection: Detection): Promise<SourceFormat | undefine
   ];
   const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Convert to Mistral JSONL: source format'), placeHolder: vscode.l10n.t('Which format is the file in?') });
   return picked?.format;
+}
+
+/** {} when the header names the prompt and answer columns; else the user picks them. Undefined: backed out. */
+async function pickColumns(file: string, detection: Detection): Promise<CsvOptions | undefined> {
+  const delimiter = detection.delimiter ?? (/\.(tsv|tab)$/i.test(file) ? '\t' : ',');
+  const header = await readCsvHeader(file, delimiter);
+  try {
+    mapColumns(header);
+    return { delimiter };
+  } catch (err) {
+    if (!(err instanceof ConvertInputError) || header.length < 2) throw err;
+  }
+  const title = vscode.l10n.t('Convert to Mistral JSONL: columns');
+  const user = await vscode.window.showQuickPick(header, { title, placeHolder: vscode.l10n.t('Which column holds the prompt (the user message)?') });
+  if (user === undefined) return undefined;
+  const assistant = await vscode.window.showQuickPick(
+    header.filter((name) => name !== user),
+    { title, placeHolder: vscode.l10n.t('Which column holds the answer (the assistant message)?') },
+  );
+  return assistant === undefined ? undefined : { delimiter, userColumn: user, assistantColumn: assistant };
 }
 
 async function pickOutput(input: vscode.Uri): Promise<vscode.Uri | undefined> {

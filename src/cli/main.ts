@@ -1,6 +1,7 @@
 /**
  * `mistral-files` (dist/cli.js): the Files and Batch APIs, OCR and transcription from a terminal, over the same client as the extension.
- * Exit codes: 0 done, 1 the service or the network failed, 2 bad usage or local input, 130 cancelled (Ctrl-C).
+ * Exit codes: 0 done, 1 the service or the network failed, 2 bad usage or local input, 130 cancelled (Ctrl-C),
+ * 143 / 129 ended by SIGTERM / SIGHUP.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import * as v8 from 'node:v8';
@@ -55,7 +56,8 @@ Options for every command:
   -h, --help                   Show this help
 
 The API key is read from MISTRAL_API_KEY.
-Exit status: 0 success, 1 API or network failure (or a waited-for batch job that did not succeed), 2 usage error, 130 cancelled.
+Exit status: 0 success, 1 API or network failure (or a waited-for batch job that did not succeed), 2 usage error,
+130 cancelled (Ctrl-C), 143 / 129 ended by SIGTERM / SIGHUP. An interrupted download leaves no partial file.
 `;
 
 const COMMON_OPTIONS = {

@@ -101,7 +101,7 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
       if (parsed.fix) {
         fixes = await fixFile(input, path, { purpose: parsed.purpose });
       }
-      result = await validateFile(path, { purpose: parsed.purpose, maxDiagnostics: parsed.maxProblems });
+      result = await validateFile(path, { purpose: parsed.purpose, maxDiagnostics: parsed.maxProblems, tokens: 'exact' });
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : errorMessage(error);
       io.stderr.write(`${input}: cannot ${parsed.fix ? 'fix' : 'validate'}: ${reason}\n`);

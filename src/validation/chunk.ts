@@ -11,7 +11,7 @@ import { checkRecord, effectiveKind, kindKey, recordKind, type RecordKind } from
 import { isPlainObject, type Part, type RecordReporter, type RecordTallies } from './report';
 import { severityOf, type RuleCode } from './rules';
 import { recordTokens } from './tokenCount';
-import { textCounter } from './tokenizer';
+import { estimateCounter, textCounter } from './tokenizer';
 import type { Diagnostic, IntendedPurpose } from './types';
 
 /** Where a record's format key is: mixed-format diagnostics point at it. */
@@ -66,6 +66,8 @@ export interface ChunkResult {
 
 export interface ChunkOptions {
   purpose?: IntendedPurpose;
+  /** See ValidationOptions.tokens. */
+  tokens?: 'exact' | 'estimate';
   /** How many diagnostics this validator may store (it counts all of them). */
   budget: number;
   /** Number of the line before the first line pushed. */
@@ -290,7 +292,7 @@ export class ChunkValidator implements RecordReporter {
     const kind = effectiveKind(detected, this.options.purpose);
     if (kind !== null) this.tallyKind(kind, value);
     const outcome = checkRecord(value, kind, this, this.tallies);
-    const counter = textCounter();
+    const counter = this.options.tokens === 'exact' ? textCounter() : estimateCounter;
     this.result.tokensExact &&= counter.exact;
     try {
       this.result.tokens += recordTokens(value, kind, counter);

@@ -8,6 +8,7 @@ export interface ChunkJob {
   byteOffset: number;
   byteLength: number;
   purpose?: IntendedPurpose;
+  tokens?: 'exact' | 'estimate';
   budget: number;
 }
 
@@ -22,7 +23,7 @@ export interface ChunkReply {
 
 /** Lines are numbered from 1 within the chunk; the merger shifts them. A value left open is returned as `carry`. */
 export function runChunkJob(job: ChunkJob): ChunkReply {
-  const validator = new ChunkValidator({ purpose: job.purpose, budget: job.budget, lineOffset: 0 });
+  const validator = new ChunkValidator({ purpose: job.purpose, tokens: job.tokens, budget: job.budget, lineOffset: 0 });
   validator.pushBytes(new Uint8Array(job.buffer, job.byteOffset, job.byteLength));
   return { seq: job.seq, result: validator.finish(false), buffer: job.buffer, byteOffset: job.byteOffset, byteLength: job.byteLength };
 }

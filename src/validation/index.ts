@@ -30,7 +30,7 @@ export function validateText(text: string, options: ValidationOptions = {}): Val
   const bom = text.charCodeAt(0) === 0xfeff;
   const body = bom ? text.slice(1) : text;
   // The BOM stays part of the caller's text, so columns on line 1 count it.
-  const validator = new ChunkValidator({ purpose: options.purpose, budget: maxDiagnostics, lineOffset: 0, firstLineColShift: bom ? 1 : 0 });
+  const validator = new ChunkValidator({ purpose: options.purpose, tokens: options.tokens, budget: maxDiagnostics, lineOffset: 0, firstLineColShift: bom ? 1 : 0 });
   validator.pushText(body);
   const merger = new ResultMerger(maxDiagnostics, options.purpose);
   merger.add(validator.finish(true), 0);
@@ -171,7 +171,7 @@ export async function validateFile(path: string, options: ValidationOptions = {}
 }
 
 async function validateOnMainThread(handle: FileHandle, size: number, merger: ResultMerger, options: ValidationOptions): Promise<boolean> {
-  const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: 0 });
+  const validator = new ChunkValidator({ purpose: options.purpose, tokens: options.tokens, budget: merger.remainingBudget, lineOffset: 0 });
   let processed = 0;
   let bom = false;
   const spare: ArrayBuffer[] = [];
@@ -222,7 +222,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
     const linesBefore = merger.lineCount;
     if (carry) {
       // A value left open by the previous chunk continues here: re-check this chunk with that state.
-      const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: linesBefore, carry });
+      const validator = new ChunkValidator({ purpose: options.purpose, tokens: options.tokens, budget: merger.remainingBudget, lineOffset: linesBefore, carry });
       validator.pushBytes(new Uint8Array(reply.buffer, reply.byteOffset, reply.byteLength));
       mergeResult(validator.finish(false), 0);
     } else {
@@ -239,7 +239,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
       if (!(raw instanceof Uint8Array)) {
         // Its line number depends on every chunk before it: those are merged first, then the line is counted here.
         while (queue.length > 0) await mergeNext();
-        const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
+        const validator = new ChunkValidator({ purpose: options.purpose, tokens: options.tokens, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
         validator.pushOverlongLine(raw.bytes);
         mergeResult(validator.finish(false), 0);
         processed += raw.consumed;
@@ -249,7 +249,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
       const stripped = stripBom(raw, seq === 0);
       bom ||= stripped.bom;
       const chunk = stripped.chunk;
-      const job = { seq: seq++, buffer: chunk.buffer as ArrayBuffer, byteOffset: chunk.byteOffset, byteLength: chunk.byteLength, purpose: options.purpose, budget: merger.remainingBudget };
+      const job = { seq: seq++, buffer: chunk.buffer as ArrayBuffer, byteOffset: chunk.byteOffset, byteLength: chunk.byteLength, purpose: options.purpose, tokens: options.tokens, budget: merger.remainingBudget };
       // Read before the buffer is transferred to the worker, which leaves `raw` empty here.
       const bytes = raw.length;
       const reply = pool.run(job);
@@ -261,7 +261,7 @@ async function validateWithWorkers(handle: FileHandle, size: number, merger: Res
     while (queue.length > 0) await mergeNext();
     throwIfAborted(options.signal);
     if (carry) {
-      const validator = new ChunkValidator({ purpose: options.purpose, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
+      const validator = new ChunkValidator({ purpose: options.purpose, tokens: options.tokens, budget: merger.remainingBudget, lineOffset: merger.lineCount, carry });
       mergeResult(validator.finish(true), 0);
     }
     return bom;

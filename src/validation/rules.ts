@@ -86,4 +86,4 @@ export const FUNCTION_NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 /** How summary.estimatedTokens was obtained; shown with the figure. */
 export const TOKEN_COUNT_METHOD =
   "Mistral's v3 tokenizer, as validate_data.py counts: message text, tool definitions, tool calls and results, control tokens; images and audio not counted; newer (Tekken) models differ";
-export const TOKEN_ESTIMATE_METHOD = '≈ characters / 3.3 of the text the v3 tokenizer would encode, plus its control tokens (the tokenizer\'s vocabulary could not be loaded)';
+export const TOKEN_ESTIMATE_METHOD = '≈ characters / 3.3 of the text the v3 tokenizer would encode, plus its control tokens (an estimate: Validate JSONL File and `validate` count exactly)';

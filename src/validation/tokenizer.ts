@@ -199,7 +199,7 @@ class VocabularyCounter implements TextCounter {
   }
 }
 
-const estimateCounter: TextCounter = {
+export const estimateCounter: TextCounter = {
   exact: false,
   count: (text) => (text.length === 0 ? 0 : Math.max(1, Math.round(text.length / FALLBACK_CHARS_PER_TOKEN))),
 };

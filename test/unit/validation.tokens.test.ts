@@ -73,12 +73,23 @@ describe('validation: token counts', () => {
     const docsExample = (JSON.parse(fc) as { name: string; records: unknown[] }[]).find((c) => c.name.startsWith('docs function-calling example'));
     assert.ok(docsExample);
     const line = JSON.stringify(docsExample.records[0]);
-    const result = validateText(line);
+    const result = validateText(line, { tokens: 'exact' });
     assert.equal(result.summary.tokensCountedWith, 'v3-tokenizer');
     assert.match(result.summary.tokenEstimateMethod, /tool definitions/);
     const record = docsExample.records[0] as { messages: { content?: string; tool_calls?: { function: { arguments: string } }[] }[] };
     const messageChars = record.messages.reduce((sum, m) => sum + (m.content?.length ?? 0) + (m.tool_calls ?? []).reduce((s, c) => s + c.function.arguments.length, 0), 0);
     // The old figure was characters / 4 of message text; the tools and the control tokens more than double it here.
     assert.ok(result.summary.estimatedTokens > 2 * Math.ceil(messageChars / 4), `${result.summary.estimatedTokens} vs ${Math.ceil(messageChars / 4)}`);
+  });
+
+  it('estimates by default (the check before an upload, live validation): same layout, characters / 3.3, said so', () => {
+    const line = JSON.stringify({ messages: [{ role: 'user', content: 'What is the capital of France?' }, { role: 'assistant', content: 'Paris.' }] });
+    const estimated = validateText(line);
+    const exact = validateText(line, { tokens: 'exact' });
+    assert.equal(estimated.summary.tokensCountedWith, 'estimate');
+    assert.match(estimated.summary.tokenEstimateMethod, /characters \/ 3\.3/);
+    assert.equal(exact.summary.tokensCountedWith, 'v3-tokenizer');
+    // Both count the same control tokens; only the text differs, so they stay within a factor of two here.
+    assert.ok(estimated.summary.estimatedTokens > exact.summary.estimatedTokens / 2 && estimated.summary.estimatedTokens < exact.summary.estimatedTokens * 2);
   });
 });

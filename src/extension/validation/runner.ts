@@ -34,6 +34,8 @@ export interface ValidateOneOptions {
   onProgress?: (processed: number) => void;
   /** Open documents: whether the editor's text is what counts even when it is saved (live validation). */
   preferDocument?: boolean;
+  /** See ValidationOptions.tokens: 'exact' where the summary is shown. */
+  tokens?: 'exact' | 'estimate';
 }
 
 /** Validates one file or document; rejects with an AbortError when the signal fires. */
@@ -41,7 +43,7 @@ export async function validateOne(uri: vscode.Uri, options: ValidateOneOptions):
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   // An untitled document has no real name; the file-name rules (".jsonl" extension) do not apply to it.
   const fileName = uri.scheme === 'untitled' ? undefined : uri.scheme === 'file' ? uri.fsPath : uri.path;
-  const common = { purpose: options.purpose, maxDiagnostics: options.maxDiagnostics, fileName };
+  const common = { purpose: options.purpose, maxDiagnostics: options.maxDiagnostics, fileName, tokens: options.tokens };
   if (document && (options.preferDocument || document.isDirty || uri.scheme !== 'file')) {
     // What the user sees is what gets checked; the disk copy is stale.
     return validateText(document.getText(), common);
@@ -58,6 +60,8 @@ export interface RunOptions {
   location?: vscode.ProgressLocation;
   /** Below this many bytes in all, progress shows in the status bar only: a notification would just flash. */
   quietBelowBytes?: number;
+  /** See ValidationOptions.tokens. */
+  tokens?: 'exact' | 'estimate';
   /** Shown beside the percent while several files run (their names by default). */
   showNames?: boolean;
 }
@@ -82,6 +86,7 @@ export async function runValidation(deps: Deps, targets: readonly ValidationTarg
       const result = await validateOne(target.uri, {
         purpose: target.purpose,
         maxDiagnostics: deps.settings.maxProblems,
+        tokens: options.tokens,
         signal,
         onProgress: (processed) =>
           percent.report(doneBytes + processed, (p) => (options.showNames && targets.length > 1 ? `${name} · ${p}%` : `${p}%`)),

@@ -33,7 +33,7 @@ export function registerValidate(deps: Deps): vscode.Disposable {
       const validated = await runValidation(
         deps,
         uris.map((uri) => ({ uri, purpose: options.purpose })),
-        { title: titleFor(uris), quietBelowBytes: NOTIFICATION_PROGRESS_BYTES },
+        { title: titleFor(uris), quietBelowBytes: NOTIFICATION_PROGRESS_BYTES, tokens: 'exact' },
       );
       reportSummary(validated);
       return validated;

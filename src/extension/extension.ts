@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { MistralClient } from '../api/client';
+import { removeLiveTempFilesSync } from '../api/files/download';
 import { errorMessage } from '../api/core/errors';
 import { BatchJobsView } from './batch/view/batchJobsView';
 import { registerCommands } from './commands';
@@ -67,4 +68,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   return { deps, filesView, batchView, previews };
 }
 
-export function deactivate(): void {}
+/** A download cut by the window closing must not leave its hidden temp file behind. */
+export function deactivate(): void {
+  removeLiveTempFilesSync();
+}

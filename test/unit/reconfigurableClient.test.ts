@@ -18,7 +18,7 @@ interface FakeClient {
 
 function harness() {
   const built: FakeClient[] = [];
-  let connection: ConnectionSettings = { baseUrl: 'https://api.mistral.ai', proxy: undefined, strictSSL: true };
+  let connection: ConnectionSettings = { baseUrl: 'https://api.mistral.ai', proxy: undefined, strictSSL: true, timeoutMs: 120_000 };
   const construct = (config: ClientConfig): DisposableMistralApi => {
     if (config.baseUrl === 'not a url') throw new MistralApiError({ kind: 'invalid-request', message: 'The base URL is not a valid URL' });
     const fake: FakeClient = { config, disposed: false, release: undefined };
@@ -47,7 +47,7 @@ describe('ReconfigurableClient (deps.client)', () => {
     assert.equal(built.length, 1);
     assert.equal(built[0].config.baseUrl, 'https://api.mistral.ai');
     assert.equal(api.reconfigure(), false);
-    setConnection({ baseUrl: 'https://api.mistral.ai', proxy: 'http://proxy:3128', strictSSL: false });
+    setConnection({ baseUrl: 'https://api.mistral.ai', proxy: 'http://proxy:3128', strictSSL: false, timeoutMs: 120_000 });
     assert.equal(api.reconfigure(), true);
     assert.equal(built.length, 2);
     assert.deepEqual([built[1].config.proxy, built[1].config.strictSSL], ['http://proxy:3128', false]);
@@ -57,7 +57,7 @@ describe('ReconfigurableClient (deps.client)', () => {
   it('lets a call that started on the old client finish before closing it', async () => {
     const { api, built, setConnection } = harness();
     const running = api.files.list();
-    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true });
+    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true, timeoutMs: 120_000 });
     api.reconfigure();
     assert.equal(built[0].disposed, false, 'still in use');
     const next = api.files.list();
@@ -73,7 +73,7 @@ describe('ReconfigurableClient (deps.client)', () => {
 
   it('turns an unusable base URL into calls that reject with the reason, instead of failing activation', async () => {
     const { api, setConnection } = harness();
-    setConnection({ baseUrl: 'not a url', proxy: undefined, strictSSL: true });
+    setConnection({ baseUrl: 'not a url', proxy: undefined, strictSSL: true, timeoutMs: 120_000 });
     api.reconfigure();
     await assert.rejects(api.files.list(), (err: unknown) => err instanceof MistralApiError && err.kind === 'invalid-request');
   });
@@ -82,7 +82,7 @@ describe('ReconfigurableClient (deps.client)', () => {
     const lines: string[] = [];
     const record = (line: string): void => void lines.push(line);
     const logger = { trace: record, debug: record, info: record, warn: record, error: record };
-    const connection: ConnectionSettings = { baseUrl: 'https://me:hunter2@files.example.test', proxy: undefined, strictSSL: true };
+    const connection: ConnectionSettings = { baseUrl: 'https://me:hunter2@files.example.test', proxy: undefined, strictSSL: true, timeoutMs: 120_000 };
     const api = new ReconfigurableClient((config) => new MistralClient(config), () => connection, () => 'key', logger);
     void api.dispose();
     assert.equal(lines.length, 1);
@@ -102,12 +102,31 @@ describe('ReconfigurableClient (deps.client)', () => {
   it('keeps the old client while a content stream opened on it is still being read', async () => {
     const { api, built, setConnection } = harness();
     const opened = await api.files.openContent('file-1');
-    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true });
+    setConnection({ baseUrl: 'https://api.eu.mistral.ai', proxy: undefined, strictSSL: true, timeoutMs: 120_000 });
     api.reconfigure();
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(built[0].disposed, false, 'the stream still reads through it');
     for await (const chunk of opened.body) void chunk;
     await new Promise((resolve) => setImmediate(resolve));
     assert.equal(built[0].disposed, true, 'closed once the stream has closed');
+  });
+
+  it('passes the request timeout setting to the client and rebuilds it when the timeout changes', () => {
+    const { api, built, setConnection } = harness();
+    assert.equal(built[0].config.timeoutMs, 120_000);
+    setConnection({ baseUrl: 'https://api.mistral.ai', proxy: undefined, strictSSL: true, timeoutMs: 30_000 });
+    assert.equal(api.reconfigure(), true);
+    assert.equal(built[1].config.timeoutMs, 30_000);
+  });
+
+  it('never logs the user:password of a new base URL', () => {
+    const lines: string[] = [];
+    const record = (line: string): void => void lines.push(line);
+    let connection = { baseUrl: 'https://api.mistral.ai', proxy: undefined as string | undefined, strictSSL: true, timeoutMs: 120_000 };
+    const api = new ReconfigurableClient(() => ({ files: {}, dispose: () => Promise.resolve() }) as unknown as DisposableMistralApi, () => connection, () => 'key', { trace: record, debug: record, info: record, warn: record, error: record });
+    connection = { ...connection, baseUrl: 'https://me:hunter2@gateway.example.test/mistral' };
+    api.reconfigure();
+    assert.ok(lines.some((line) => line.includes('gateway.example.test')), lines.join('\n'));
+    assert.ok(!lines.some((line) => line.includes('hunter2')), lines.join('\n'));
   });
 });

@@ -4,6 +4,7 @@
  * repeated) while the full detail goes to the log (the pattern of vscode-python-environments' errors/utils.ts).
  */
 import * as vscode from 'vscode';
+import { displayText } from '../../util/displayText';
 import { MistralApiError, asError, errorMessage, isAbortError, isKeyRejection } from '../../api/core/errors';
 import { formatBytes } from '../../util/format';
 
@@ -86,7 +87,7 @@ export async function showError(log: vscode.LogOutputChannel, err: unknown, what
   }
   log.error(`${what}: ${err instanceof MistralApiError ? err.describe() : (asError(err).stack ?? errorMessage(err))}`);
   // A rejected key is fixed by setting another one, so that is offered first.
-  await showMessageWithLog(log, 'error', `${what}: ${errorMessage(err)}`, { ...actions, setKey: isKeyRejection(err) });
+  await showMessageWithLog(log, 'error', displayText(`${what}: ${errorMessage(err)}`), { ...actions, setKey: isKeyRejection(err) });
 }
 
 /**

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { DisposableMistralApi, MistralApi } from '../../api/client';
 import { MISTRAL_SERVICES } from '../../api/client';
 import type { ApiLogger, ClientConfig } from '../../api/core/config';
+import { redactUrlCredentials } from '../../api/core/errorMapping';
 import { errorMessage } from '../../api/core/errors';
 import type { ConnectionSettings } from './settings';
 
@@ -12,11 +13,11 @@ export function clientConfig(
   apiKey: ClientConfig['apiKey'],
   logger: ApiLogger,
 ): ClientConfig {
-  return { apiKey, baseUrl: connection.baseUrl, proxy: connection.proxy, strictSSL: connection.strictSSL, logger };
+  return { apiKey, baseUrl: connection.baseUrl, proxy: connection.proxy, strictSSL: connection.strictSSL, timeoutMs: connection.timeoutMs, logger };
 }
 
 function sameConnection(a: ConnectionSettings, b: ConnectionSettings): boolean {
-  return a.baseUrl === b.baseUrl && a.proxy === b.proxy && a.strictSSL === b.strictSSL;
+  return a.baseUrl === b.baseUrl && a.proxy === b.proxy && a.strictSSL === b.strictSSL && a.timeoutMs === b.timeoutMs;
 }
 
 type Service = (typeof MISTRAL_SERVICES)[number];
@@ -95,7 +96,8 @@ export class ReconfigurableClient implements MistralApi {
     const previous = this.slot;
     this.connection = next;
     this.slot = { client: this.build(next, this.apiKey), inFlight: 0, retired: false };
-    this.logger.info(`API endpoint now ${next.baseUrl}${next.proxy ? ' (through a proxy)' : ''}`);
+    // A base URL with user:password@ is refused, but the setting still holds it: never log it as typed.
+    this.logger.info(`API endpoint now ${redactUrlCredentials(next.baseUrl)}${next.proxy ? ' (through a proxy)' : ''}`);
     previous.retired = true;
     if (previous.inFlight === 0) void this.disposeQuietly(previous.client);
     return true;

@@ -4,7 +4,7 @@ import type { Settings } from '../deps';
 const SECTION = 'mistral';
 
 /** Keys whose change means the API client must be rebuilt (VS Code's own proxy settings included). */
-export const CONNECTION_SETTINGS = ['mistral.baseUrl', 'http.proxy', 'http.proxyStrictSSL'] as const;
+export const CONNECTION_SETTINGS = ['mistral.baseUrl', 'mistral.requestTimeoutSeconds', 'http.proxy', 'http.proxyStrictSSL'] as const;
 
 function clamp(value: number, min: number, max: number): number {
   return Math.min(max, Math.max(min, value));
@@ -66,7 +66,11 @@ export interface ConnectionSettings {
   /** VS Code's `http.proxy`; undefined lets the client fall back to HTTPS_PROXY/HTTP_PROXY/NO_PROXY. */
   proxy: string | undefined;
   strictSSL: boolean;
+  /** A JSON call's overall deadline, and how long a transfer may make no progress. */
+  timeoutMs: number;
 }
+
+const DEFAULT_TIMEOUT_SECONDS = 120;
 
 export function readConnectionSettings(settings: Settings): ConnectionSettings {
   const http = vscode.workspace.getConfiguration('http');
@@ -75,5 +79,10 @@ export function readConnectionSettings(settings: Settings): ConnectionSettings {
     baseUrl: settings.baseUrl,
     proxy: proxy === '' ? undefined : proxy,
     strictSSL: http.get<boolean>('proxyStrictSSL', true) !== false,
+    timeoutMs: timeoutSeconds(vscode.workspace.getConfiguration(SECTION).get<number>('requestTimeoutSeconds', DEFAULT_TIMEOUT_SECONDS)) * 1000,
   };
+}
+
+function timeoutSeconds(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) ? clamp(Math.floor(value), 5, 3600) : DEFAULT_TIMEOUT_SECONDS;
 }

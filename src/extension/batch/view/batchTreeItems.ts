@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { displayLabel } from '../../../util/displayText';
 import type { BatchJob } from '../../../api/batch/types';
 import { formatRelativeTime, formatTimestamp } from '../../../util/format';
 import { isActiveJob } from './batchJobsModel';
@@ -107,7 +108,7 @@ export function jobTooltip(job: BatchJob, nowMs = Date.now()): vscode.MarkdownSt
 }
 
 export function jobTreeItem(job: BatchJob): vscode.TreeItem {
-  const item = new vscode.TreeItem(job.model ?? job.agent_id ?? job.id, vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(displayLabel(job.model ?? job.agent_id ?? job.id), vscode.TreeItemCollapsibleState.None);
   item.id = `batchJob:${job.id}`;
   item.description = jobDescription(job);
   item.tooltip = jobTooltip(job);

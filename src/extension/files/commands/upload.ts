@@ -43,6 +43,8 @@ export interface UploadOutcome {
   /** Not sent because validation found errors (block mode). */
   blocked: vscode.Uri[];
   cancelled: boolean;
+  /** Names of files whose upload ended after the whole file was sent: the service may have stored them. */
+  mayBeStored: string[];
   /** Already on Mistral with the same name and size, and skipped at the user's choice. */
   skipped?: MistralFile[];
 }
@@ -79,7 +81,7 @@ function activeJsonlFile(): vscode.Uri[] {
 }
 
 async function runUpload(deps: Deps, uris: vscode.Uri[], options: UploadCommandOptions): Promise<UploadOutcome> {
-  const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false };
+  const outcome: UploadOutcome = { uploaded: [], failed: [], blocked: [], cancelled: false, mayBeStored: [] };
   // The Explorer and editor entries show before the extension knows of a key (it activates on first use), so the
   // key is asked for here rather than the entry being hidden.
   if ((await deps.keyStore.get()) === undefined && !(await vscode.commands.executeCommand<boolean>('mistral.setApiKey'))) {
@@ -284,6 +286,12 @@ async function uploadAll(
         outcome.uploaded.push(file);
         deps.log.info(`Uploaded ${upload.name} as ${file.id} (${file.purpose}, ${formatBytes(file.bytes)})`);
       } catch (err) {
+        // Cancelled (or cut) after the whole file went out: the service may have stored it, so say so, not "nothing left".
+        if (err instanceof MistralApiError && err.mayHaveApplied) {
+          outcome.mayBeStored.push(upload.name);
+          deps.files.refresh(upload.purpose);
+          deps.log.warn(`Upload of ${upload.name} ended after the file was sent; it may be stored: ${err.describe()}`);
+        }
         if (signal.aborted) break;
         outcome.failed.push({ uri: upload.uri, error: `${upload.name}: ${errorMessage(err)}`, purpose: upload.purpose });
         deps.log.error(`Upload of ${upload.name} failed: ${err instanceof MistralApiError ? err.describe() : errorMessage(err)}`);
@@ -321,7 +329,11 @@ function reportOutcome(deps: Deps, outcome: UploadOutcome, visibility?: FileVisi
   if (failed.length > 0) parts.push(vscode.l10n.t('Failed: {0}.', failed.map((f) => f.error).join('; ')));
   const skipped = outcome.skipped ?? [];
   if (skipped.length > 0) parts.push(vscode.l10n.t('Skipped, already on Mistral: {0}.', listNames(skipped.map((f) => f.filename))));
-  if (cancelled) parts.push(vscode.l10n.t('Upload cancelled; nothing partial was left on the server.'));
+  if (outcome.mayBeStored.length > 0) {
+    parts.push(vscode.l10n.t('{0} was sent before the upload stopped and may be stored on Mistral: check the Files view.', listNames(outcome.mayBeStored)));
+  } else if (cancelled) {
+    parts.push(vscode.l10n.t('Upload cancelled; nothing partial was left on the server.'));
+  }
   if (parts.length === 0) return;
   const message = parts.join(' ');
   if (failed.length > 0) {

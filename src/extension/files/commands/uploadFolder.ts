@@ -117,16 +117,16 @@ export function registerUploadFolder(deps: Deps): vscode.Disposable {
           ? vscode.l10n.t('"{0}" has no files to upload ({1} left out by .gitignore).', folderName, ignored)
           : vscode.l10n.t('"{0}" has no files to upload.', folderName),
       );
-      return { uploaded: [], failed: [], blocked: [], cancelled: false, ignored };
+      return { uploaded: [], failed: [], blocked: [], cancelled: false, mayBeStored: [], ignored };
     }
     const extensions = options.extensions ?? (found.length > 0 ? await pickExtensions(extensionCounts(found), folderName) : []);
-    if (extensions === undefined) return { uploaded: [], failed: [], blocked: [], cancelled: true, ignored };
+    if (extensions === undefined) return { uploaded: [], failed: [], blocked: [], cancelled: true, mayBeStored: [], ignored };
     const wanted = new Set(extensions.map((e) => e.replace(/^\./, '').toLowerCase()));
     const chosen = found.filter((file) => wanted.has(path.extname(file.path).slice(1).toLowerCase()));
     const uris = [...chosen.map((file) => vscode.Uri.file(file.path)), ...plainFiles];
     if (uris.length === 0) {
       void vscode.window.showInformationMessage(vscode.l10n.t('No file of the chosen types in "{0}".', folderName));
-      return { uploaded: [], failed: [], blocked: [], cancelled: false, ignored };
+      return { uploaded: [], failed: [], blocked: [], cancelled: false, mayBeStored: [], ignored };
     }
     const { folders: _folders, files: _files, extensions: _extensions, ...uploadOptions } = options;
     const purpose = uploadOptions.purpose && uploadOptions.purpose !== 'auto' && !isKnownPurpose(uploadOptions.purpose) ? undefined : uploadOptions.purpose;

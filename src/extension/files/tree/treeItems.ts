@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { displayLabel } from '../../../util/displayText';
 import type { MistralFile } from '../../../api/files/types';
 import { isKnownPurpose, purposeIcon, purposeOfExtension, purposeLabel, purposeTooltip } from '../../shared/purposes';
 import { formatBytes, formatRelativeTime, formatTimestamp } from '../../../util/format';
@@ -155,7 +156,7 @@ export function batchOutputLabel(file: Pick<MistralFile, 'filename' | 'sample_ty
 
 export function fileTreeItem(file: MistralFile): vscode.TreeItem {
   const roleLabel = batchOutputLabel(file);
-  const item = new vscode.TreeItem(roleLabel ?? (file.filename || file.id), vscode.TreeItemCollapsibleState.None);
+  const item = new vscode.TreeItem(displayLabel(roleLabel ?? (file.filename || file.id)), vscode.TreeItemCollapsibleState.None);
   item.id = file.id;
   item.description = roleLabel ? `${file.filename} · ${fileDescription(file)}` : fileDescription(file);
   item.tooltip = fileTooltip(file);

@@ -18,6 +18,7 @@ import {
   type BatchLine,
   type FolderEndpoint,
 } from '../batchBuild/build';
+import { errorMessage } from '../api/core/errors';
 import { writeAtomically } from '../api/files/download';
 import { UsageError, type CommandContext, type Options } from './commands';
 import { printable } from './render';
@@ -63,7 +64,7 @@ async function readTemplate(file: string): Promise<unknown> {
   try {
     return JSON.parse(raw.replace(/^\ufeff/, '')) as unknown;
   } catch (err) {
-    throw new UsageError(`--template ${file} is not JSON (${err instanceof Error ? err.message : String(err)}); it is one request body, e.g. {"messages": [{"role": "user", "content": "{{question}}"}]}`);
+    throw new UsageError(`--template ${file} is not JSON (${errorMessage(err)}); it is one request body, e.g. {"messages": [{"role": "user", "content": "{{question}}"}]}`);
   }
 }
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { abortedError } from '../api/core/errorMapping';
+import { errorMessage } from '../api/core/errors';
 import { isBlank, splitLines } from '../api/batch/lines';
 import type { LineSource } from '../api/batch/join';
 
@@ -73,7 +74,7 @@ export class JsonlIndex {
     try {
       return { line: this.lines[position], value: JSON.parse(text) as unknown, bytes: length };
     } catch (err) {
-      return { line: this.lines[position], value: undefined, error: err instanceof Error ? err.message : String(err), bytes: length };
+      return { line: this.lines[position], value: undefined, error: errorMessage(err), bytes: length };
     }
   }
 

@@ -54,7 +54,7 @@ const PURPOSE_GROUPS = ['Fine-tune', 'Batch', 'OCR', 'Audio'];
 describe('Mistral Files in the workbench', () => {
   const filesPane = () => uiContext().workbench.viewPane('Files');
 
-  it('offers Upload to Mistral on a .jsonl in the Explorer of a fresh window, before anything activated the extension', async () => {
+  it('offers Upload to Mistral on a .jsonl in the Explorer of a fresh window, with no key stored yet', async () => {
     const { workbench } = uiContext();
     await workbench.openViewContainer('Explorer');
     // The workbench adds a development extension's menus a moment after it shows the Explorer: wait for our

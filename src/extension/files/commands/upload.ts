@@ -59,6 +59,8 @@ export function registerUpload(deps: Deps): vscode.Disposable {
       if (uris.length === 0) return undefined;
       return runUpload(deps, uris, options);
     }),
+    // The palette's entry: "Mistral: Upload Files…" reads better there than the Explorer's "Upload to Mistral".
+    vscode.commands.registerCommand('mistral.uploadFiles', () => vscode.commands.executeCommand('mistral.upload')),
     vscode.commands.registerCommand('mistral.uploadToGroup', async (group?: unknown, second?: unknown) => {
       // A group node ({ kind: 'group', purpose }) is never mistaken for options; options may follow it.
       const isNode = typeof group === 'object' && group !== null && 'kind' in group;

@@ -89,6 +89,16 @@ describe('Batch Results viewer (mistral.batch.viewResults)', function () {
     }
   });
 
+  it('opens a result file clicked in the Files view in the viewer, not as text', async () => {
+    const outputFile = await remoteFile(job.output_file as string);
+    assert.ok(outputFile, 'the output file is listed');
+    assert.equal(outputFile.sample_type, 'batch_result');
+    // What a click on the row runs.
+    await vscode.commands.executeCommand('mistral.openFile', outputFile);
+    const tab = await eventually('the Batch Results tab', activeCustomTab);
+    assert.ok(tab.uri.path.startsWith(`/${outputFile.id}/`), tab.uri.path);
+  });
+
   it('says so and opens nothing for a job that does not exist', async () => {
     const uri = await vscode.commands.executeCommand<vscode.Uri | undefined>('mistral.batch.viewResults', '00000000-0000-4000-8000-000000000000');
     assert.equal(uri, undefined);

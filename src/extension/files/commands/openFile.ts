@@ -6,6 +6,7 @@ import { isPdf, previewKind } from '../../../util/previewKind';
 import type { Deps } from '../../deps';
 import { showError } from '../../shared/feedback';
 import { filesOrIdsFromArgs } from '../../shared/fileArgs';
+import { RESULTS_VIEW_TYPE } from '../../results/resultsEditor';
 import { previewUri } from '../preview/previewUri';
 
 /** More than this many files at once asks first: each one is a request and an editor tab. */
@@ -81,6 +82,12 @@ async function openOne(deps: Deps, target: MistralFile | string, preview: boolea
   if (previewKind(file.filename, file.mimetype) === 'binary') {
     offerInsteadOfPreview(deps, file);
     return undefined;
+  }
+  // A job's output and error files open in the Batch Results viewer, joined with their requests; it pages through
+  // files of any size, so the preview size question does not apply.
+  if (file.sample_type === 'batch_result' || file.sample_type === 'batch_error') {
+    await vscode.commands.executeCommand('vscode.openWith', uri, RESULTS_VIEW_TYPE, { preview });
+    return uri;
   }
   const limitMB = deps.settings.previewMaxSizeMB;
   if (file.bytes !== null && file.bytes > limitMB * 1_000_000) {

@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 
 /** Characters per token of English prose and code as the v3 vocabulary cuts them: the fallback when the vocabulary cannot be loaded. */
 export const FALLBACK_CHARS_PER_TOKEN = 3.3;
-/** Distinct words remembered; past this the memo starts over, so memory stays bounded on any file. */
+/** Distinct words remembered, so memory stays bounded on any file. */
 const MEMO_LIMIT = 100_000;
 /** Words longer than this are not remembered (base64, numbers): they rarely repeat. */
 const MEMO_MAX_WORD = 64;
@@ -147,10 +147,8 @@ class VocabularyCounter implements TextCounter {
     const known = this.memo.get(body);
     if (known !== undefined) return known;
     const count = this.encode(body);
-    if (body.length <= MEMO_MAX_WORD) {
-      if (this.memo.size >= MEMO_LIMIT) this.memo.clear();
-      this.memo.set(body, count);
-    }
+    // Once full, the memo keeps the words it has (the frequent ones come early) rather than starting over.
+    if (body.length <= MEMO_MAX_WORD && this.memo.size < MEMO_LIMIT) this.memo.set(body, count);
     return count;
   }
 

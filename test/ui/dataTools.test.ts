@@ -7,16 +7,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { uiContext } from './context';
+import { waitFor } from './workbench';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The sandbox does not watch its files: new ones appear in the Explorer on a refresh, as after any outside change. */
 async function explorerRowAfterRefresh(filename: string): Promise<Locator> {

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { uiContext } from './context';
-import { waitForAttribute } from './workbench';
+import { waitFor, waitForAttribute } from './workbench';
 
 interface FileListPage {
   data: { id: string; filename: string; purpose: string; bytes: number | null }[];
@@ -30,15 +30,6 @@ async function emulatorFaults(method: 'POST' | 'DELETE', rule?: Record<string, u
   assert.equal(response.status, 200, await response.text());
 }
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 async function screenshot(name: string): Promise<void> {
   const { workbench, screenshotDir } = uiContext();

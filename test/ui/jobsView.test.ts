@@ -6,16 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { uiContext } from './context';
+import { waitFor } from './workbench';
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 describe('Batch Jobs view', () => {
   const jobsPane = () => uiContext().workbench.viewPane('Batch Jobs');
@@ -55,6 +47,7 @@ describe('Batch Jobs view', () => {
     const finished = await waitFor(
       async () => (await workbench.notifications()).find((text) => /Batch job ".*" finished: \d+ of \d+ requests succeeded/.test(text)),
       'the notification that the job finished',
+      60_000,
     );
     assert.match(finished, /finished/);
     const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'finished' });

@@ -9,19 +9,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { uiContext } from './context';
+import { waitFor } from './workbench';
 
 const DEMO_JOB = '7c1e5a0f-2b9d-4d4e-9a61-3f0c2d8e4b17';
 const FAILED = ['ticket-1003', 'ticket-1006'];
 
-async function waitFor<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
 
 /** The emulator over HTTP, as a second client would use it. */
 async function service(pathAndQuery: string, init: RequestInit = {}): Promise<Record<string, unknown>> {

@@ -1,0 +1,60 @@
+/**
+ * Deleting from the Files view as a person does: the context menu, the confirmation dialog that tells the file apart
+ * from others of the same name, and the quiet summary in the status bar. Runs after filesView.test.ts, whose
+ * "Upload Anyway" left broken.jsonl on the service.
+ */
+import * as assert from 'node:assert/strict';
+import { uiContext } from './context';
+import { waitFor } from './workbench';
+
+async function remoteIdsNamed(name: string): Promise<string[]> {
+  const { session } = uiContext();
+  const response = await fetch(`${session.emulator.url}/v1/files?search=${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
+  assert.equal(response.status, 200);
+  const page = (await response.json()) as { data: Array<{ id: string; filename: string }> };
+  return page.data.filter((file) => file.filename === name).map((file) => file.id);
+}
+
+describe('Delete from the Files view', () => {
+  it('asks in a dialog that names the file with its size, age and id, then deletes it and says so in the status bar', async () => {
+    const { workbench } = uiContext();
+    const [id] = await remoteIdsNamed('broken.jsonl');
+    assert.ok(id, 'broken.jsonl is on the service');
+    await workbench.openViewContainer('Mistral');
+    const pane = workbench.viewPane('Files');
+    await workbench.expandRow(workbench.treeRow(pane, 'Fine-tune'));
+    const row = workbench.treeRow(pane, 'broken.jsonl');
+    await row.waitFor({ state: 'visible' });
+
+    await workbench.contextMenu(row, 'Delete');
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    const text = await dialog.innerText();
+    assert.match(text, /Delete "broken\.jsonl" from Mistral\?/);
+    assert.ok(text.includes(id), `the dialog names the id: ${text}`);
+    await dialog.locator('.monaco-button', { hasText: /^Delete$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+
+    await row.waitFor({ state: 'detached' });
+    assert.deepEqual(await remoteIdsNamed('broken.jsonl'), []);
+    await waitFor(
+      async () => ((await workbench.page.locator('.statusbar').innerText()).includes('Deleted "broken.jsonl"') ? true : undefined),
+      'the status bar summary',
+    );
+  });
+
+  it('keeps the file when the dialog is cancelled', async () => {
+    const { workbench } = uiContext();
+    const pane = workbench.viewPane('Files');
+    const row = workbench.treeRow(pane, 'train.jsonl');
+    await row.waitFor({ state: 'visible' });
+    const before = await remoteIdsNamed('train.jsonl');
+    await workbench.contextMenu(row, 'Delete');
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(await remoteIdsNamed('train.jsonl'), before);
+    assert.ok(await row.isVisible(), 'the row stays');
+  });
+});

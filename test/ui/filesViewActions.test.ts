@@ -1,0 +1,56 @@
+/**
+ * The smaller actions README promises, done the way a person does them: Copy Signed URL… with its presets and a
+ * custom expiry, Show Log, and the Clear API Key dialog (cancelled, so the key stays). Runs after filesView.test.ts,
+ * which stored the key and uploaded train.jsonl.
+ */
+import * as assert from 'node:assert/strict';
+import { uiContext } from './context';
+import { waitFor } from './workbench';
+
+async function statusBarText(): Promise<string> {
+  return uiContext().workbench.page.locator('.statusbar').innerText();
+}
+
+describe('Files view actions', () => {
+  it('copies a signed URL from a file\'s menu: presets from 1 hour to 7 days, Custom…, and the expiry said in the status bar', async () => {
+    const { workbench } = uiContext();
+    await workbench.openViewContainer('Mistral');
+    const pane = workbench.viewPane('Files');
+    const row = workbench.treeRow(pane, 'train.jsonl');
+    await row.waitFor({ state: 'visible' });
+    await workbench.contextMenu(row, 'Copy Signed URL');
+    const labels = await workbench.quickPickLabels();
+    for (const preset of ['1 hour', '24 hours', '7 days (168 hours)', 'Custom…']) assert.ok(labels.includes(preset), `${preset} in ${labels.join(', ')}`);
+    await workbench.pickQuickItem('Custom…');
+    await workbench.answerInputBox('5');
+    await waitFor(
+      async () => (/Signed URL for "train\.jsonl" copied\. It expires .* \(5 h\)/.test(await statusBarText()) ? true : undefined),
+      'the status bar to say when the URL expires',
+    );
+  });
+
+  it('opens the extension\'s log from "Mistral: Show Log"', async () => {
+    const { workbench } = uiContext();
+    await workbench.runCommand('Mistral: Show Log');
+    const panel = workbench.page.locator('.part.panel');
+    await panel.waitFor({ state: 'visible' });
+    await waitFor(
+      async () => ((await panel.innerText()).includes('Signed URL for') ? true : undefined),
+      'the Mistral Files log with the last action in it',
+    );
+  });
+
+  it('asks before clearing the API key, and keeps it when cancelled', async () => {
+    const { workbench } = uiContext();
+    await workbench.runCommand('Mistral: Clear API Key');
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /Remove the Mistral API key from this machine\?/);
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    // The Files view still lists files: the key is still there.
+    await workbench.openViewContainer('Mistral');
+    await workbench.treeRow(workbench.viewPane('Files'), 'Fine-tune').waitFor({ state: 'visible' });
+    assert.equal(await workbench.viewPane('Files').locator('.welcome-view-content').isVisible(), false);
+  });
+});

@@ -37,7 +37,8 @@ describe('Files view actions', () => {
     // Our channel is the one shown: its lines are the extension's requests (the batch view's polls keep the newest
     // ones in view).
     await waitFor(
-      async () => (/\[info\] (GET|POST|DELETE) \/v1\//.test(await panel.innerText()) ? true : undefined),
+      // The output editor renders spaces as non-breaking spaces.
+      async () => (/\[info\] (GET|POST|DELETE) \/v1\//.test((await panel.innerText()).replace(/\u00a0/g, ' ')) ? true : undefined),
       'the Mistral Files log with the extension\'s requests in it',
     );
   });

@@ -3,6 +3,7 @@ import { isTerminalStatus, type BatchJob } from '../../../api/batch/types';
 import { formatRelativeTime } from '../../../util/format';
 import type { Deps } from '../../deps';
 import { showError } from '../../shared/feedback';
+import { selectionFromArgs } from '../../shared/fileArgs';
 
 /** True for anything shaped like a Batch API job object. */
 export function isBatchJob(value: unknown): value is BatchJob {
@@ -23,24 +24,9 @@ export function jobOrIdFromArg(arg: unknown): BatchJob | string | undefined {
   return undefined;
 }
 
-/** (clicked, selected[]) applies the whole selection when the clicked row is part of it, as the Explorer does. */
+/** Jobs or bare ids from tree-command arguments (see selectionFromArgs). */
 export function jobsOrIdsFromArgs(first: unknown, second: unknown): Array<BatchJob | string> {
-  let args: unknown[];
-  if (Array.isArray(second) && second.length > 0 && (first === undefined || second.includes(first))) args = second;
-  else if (Array.isArray(first)) args = first;
-  else if (first !== undefined && first !== null) args = [first];
-  else return [];
-  const seen = new Set<string>();
-  const out: Array<BatchJob | string> = [];
-  for (const arg of args) {
-    const job = jobOrIdFromArg(arg);
-    if (job === undefined) continue;
-    const id = jobIdOf(job);
-    if (seen.has(id)) continue;
-    seen.add(id);
-    out.push(job);
-  }
-  return out;
+  return selectionFromArgs(first, second, jobOrIdFromArg);
 }
 
 export function jobIdOf(job: BatchJob | string): string {

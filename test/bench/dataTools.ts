@@ -5,12 +5,12 @@
  * each in its own child process so each peak RSS is its own. Size: MF_BENCH_DATA_MB (default 256).
  * Run alone: BENCH_ONLY=data npm run bench.
  */
-import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, type Measurement } from './measure';
 import type { BenchRow } from './types';
+import { writeJsonlFile } from './validation';
 
 const MB = 1024 * 1024;
 const ROOT = join(__dirname, '..', '..', '..');
@@ -43,25 +43,8 @@ function openAiLine(k: number): string {
   });
 }
 
-async function generate(path: string, megabytes: number): Promise<number> {
-  const out = createWriteStream(path);
-  const target = megabytes * MB;
-  let written = 0;
-  let k = 0;
-  while (written < target) {
-    const block: string[] = [];
-    let blockBytes = 0;
-    while (blockBytes < 4 * MB && written + blockBytes < target) {
-      const line = `${openAiLine(k++)}\n`;
-      block.push(line);
-      blockBytes += line.length;
-    }
-    written += blockBytes;
-    if (!out.write(block.join(''))) await once(out, 'drain');
-  }
-  out.end();
-  await once(out, 'finish');
-  return statSync(path).size;
+function generate(path: string, megabytes: number): Promise<number> {
+  return writeJsonlFile(path, megabytes, openAiLine);
 }
 
 async function run(args: string[], what: string): Promise<Measurement> {

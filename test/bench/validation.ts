@@ -46,6 +46,11 @@ function sampleLine(k: number): string {
 }
 
 export async function generateInstructFile(path: string, megabytes: number): Promise<number> {
+  return writeJsonlFile(path, megabytes, sampleLine);
+}
+
+/** Writes lines `lineAt(0)`, `lineAt(1)`, … until the file holds `megabytes`, in 4 MB blocks; resolves with its size. */
+export async function writeJsonlFile(path: string, megabytes: number, lineAt: (k: number) => string): Promise<number> {
   const out = createWriteStream(path);
   const target = megabytes * MB;
   let written = 0;
@@ -54,7 +59,7 @@ export async function generateInstructFile(path: string, megabytes: number): Pro
     const block: string[] = [];
     let blockBytes = 0;
     while (blockBytes < 4 * MB && written + blockBytes < target) {
-      const line = `${sampleLine(k++)}\n`;
+      const line = `${lineAt(k++)}\n`;
       block.push(line);
       blockBytes += line.length;
     }

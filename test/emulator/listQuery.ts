@@ -33,26 +33,40 @@ export function lastValue(params: URLSearchParams, name: string): string | undef
   return values.length > 0 ? values[values.length - 1] : undefined;
 }
 
+/**
+ * Readers of single query fields the way FastAPI reads them (the last value wins): a value that does not parse adds
+ * its 422 issue to `issues` and the field keeps its default, so one answer lists every bad field.
+ */
+export function queryFields(params: URLSearchParams, issues: ValidationIssue[]): {
+  integer(name: string, fallback: number, bounds: { ge?: number; le?: number }): number;
+  boolean(name: string, fallback: boolean): boolean;
+} {
+  return {
+    integer(name, fallback, bounds) {
+      const raw = lastValue(params, name);
+      if (raw === undefined) return fallback;
+      const parsed = parseIntegerField(['query', name], raw, bounds);
+      if (typeof parsed === 'number') return parsed;
+      issues.push(parsed);
+      return fallback;
+    },
+    boolean(name, fallback) {
+      const raw = lastValue(params, name);
+      if (raw === undefined) return fallback;
+      const parsed = parseBooleanField(['query', name], raw);
+      if (typeof parsed === 'boolean') return parsed;
+      issues.push(parsed);
+      return fallback;
+    },
+  };
+}
+
 export function parseListQuery(params: URLSearchParams): ListQuery {
   const issues: ValidationIssue[] = [];
-  const integer = (name: string, fallback: number, bounds: { ge?: number; le?: number }): number => {
-    const raw = lastValue(params, name);
-    if (raw === undefined) return fallback;
-    const parsed = parseIntegerField(['query', name], raw, bounds);
-    if (typeof parsed === 'number') return parsed;
-    issues.push(parsed);
-    return fallback;
-  };
+  const { integer, boolean } = queryFields(params, issues);
   const page = integer('page', 0, { ge: 0 });
   const pageSize = integer('page_size', 100, { ge: 1 });
-
-  let includeTotal = true;
-  const includeTotalRaw = lastValue(params, 'include_total');
-  if (includeTotalRaw !== undefined) {
-    const parsed = parseBooleanField(['query', 'include_total'], includeTotalRaw);
-    if (typeof parsed === 'boolean') includeTotal = parsed;
-    else issues.push(parsed);
-  }
+  const includeTotal = boolean('include_total', true);
 
   const enumList = (name: string, allowed: readonly string[]): string[] | undefined => {
     const values = listValues(params, name);

@@ -3,9 +3,9 @@
  * once, as `detail` items with pydantic's `type`/`msg` words.
  */
 import {
-  enumIssue, missingIssue, parseBooleanField, parseIntegerField, parseUuid, validationError, type ValidationIssue,
+  enumIssue, missingIssue, parseIntegerField, parseUuid, validationError, type ValidationIssue,
 } from '../errors';
-import { lastValue } from '../listQuery';
+import { lastValue, queryFields } from '../listQuery';
 import { API_ENDPOINTS, BATCH_STATUSES, MAX_INLINE_REQUESTS, type BatchStatus } from './types';
 
 export interface CreateJobInput {
@@ -194,23 +194,10 @@ const DECLARED_PARAMS = new Set(['page', 'page_size', 'model', 'agent_id', 'meta
 
 export function parseJobListQuery(params: URLSearchParams): JobListQuery {
   const issues: ValidationIssue[] = [];
-  const integer = (name: string, fallback: number, bounds: { ge?: number }): number => {
-    const raw = lastValue(params, name);
-    if (raw === undefined) return fallback;
-    const parsed = parseIntegerField(['query', name], raw, bounds);
-    if (typeof parsed === 'number') return parsed;
-    issues.push(parsed);
-    return fallback;
-  };
+  const { integer, boolean } = queryFields(params, issues);
   const page = integer('page', 0, { ge: 0 });
   const pageSize = integer('page_size', 100, { ge: 1 });
-  let createdByMe = false;
-  const byMe = lastValue(params, 'created_by_me');
-  if (byMe !== undefined) {
-    const parsed = parseBooleanField(['query', 'created_by_me'], byMe);
-    if (typeof parsed === 'boolean') createdByMe = parsed;
-    else issues.push(parsed);
-  }
+  const createdByMe = boolean('created_by_me', false);
   const statusValues = params.getAll('status').flatMap((value) => value.split(',')).map((v) => v.trim()).filter((v) => v !== '');
   statusValues.forEach((value, index) => {
     if (!(BATCH_STATUSES as readonly string[]).includes(value)) issues.push(enumIssue(['query', 'status', index], value, BATCH_STATUSES));

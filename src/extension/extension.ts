@@ -10,6 +10,7 @@ import { PreviewFileSystemProvider } from './files/preview/previewFileSystem';
 import { FilesTreeView } from './files/tree/filesTreeView';
 import { FilterState } from './files/tree/filterState';
 import { SecretApiKeyStore } from './shared/apiKeyStore';
+import { trackWalkthroughKeyStep } from './account/walkthroughKeyStep';
 import { seedDemoKey } from './shared/demoKey';
 import { ReconfigurableClient } from './shared/reconfigurableClient';
 import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './shared/settings';
@@ -33,6 +34,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const log = vscode.window.createOutputChannel('Mistral Files', { log: true });
   const settings = new VsCodeSettings();
   const keyStore = new SecretApiKeyStore(context.secrets);
+  context.subscriptions.push(trackWalkthroughKeyStep(keyStore.onDidChangeHasKey));
   const client = new ReconfigurableClient(
     (config) => new MistralClient(config),
     () => readConnectionSettings(settings),

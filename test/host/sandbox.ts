@@ -39,6 +39,8 @@ export function quietSettings(baseUrl: string): Record<string, unknown> {
     'chat.commandCenter.enabled': false,
     'window.commandCenter': false,
     'files.hotExit': 'off',
+    // As on the desktop: the browser's VS Code saves a second after each edit, so no editor would stay unsaved.
+    'files.autoSave': 'off',
     'editor.minimap.enabled': false,
     'mistral.baseUrl': baseUrl,
   };

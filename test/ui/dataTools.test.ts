@@ -5,19 +5,11 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Locator } from 'playwright-core';
 import { uiContext } from './context';
 import { waitFor } from './workbench';
 
 
 /** The sandbox does not watch its files: new ones appear in the Explorer on a refresh, as after any outside change. */
-async function explorerRowAfterRefresh(filename: string): Promise<Locator> {
-  const { workbench } = uiContext();
-  await workbench.runCommand('Refresh Explorer');
-  const row = workbench.explorerRow(filename);
-  await row.waitFor({ state: 'visible' });
-  return row;
-}
 
 describe('Convert and split in the workbench', () => {
   it('converts a CSV from the Explorer with the detected format and the proposed name, and says what it did', async () => {
@@ -27,7 +19,7 @@ describe('Convert and split in the workbench', () => {
     fs.writeFileSync(path.join(workspace, 'faq.csv'), `prompt,completion\n${rows.join('\n')}\n`);
     await workbench.clearNotifications();
     await workbench.openViewContainer('Explorer');
-    const row = await explorerRowAfterRefresh('faq.csv');
+    const row = await uiContext().workbench.newExplorerRow('faq.csv');
     await workbench.contextMenu(row, 'Convert to Mistral JSONL');
     // The detected format comes first, named after what was found.
     const labels = await workbench.quickPickLabels();
@@ -49,12 +41,12 @@ describe('Convert and split in the workbench', () => {
     const { workbench, session } = uiContext();
     const workspace = session.sandbox.workspaceDir;
     await workbench.clearNotifications();
-    const row = await explorerRowAfterRefresh('faq.mistral.jsonl');
+    const row = await uiContext().workbench.newExplorerRow('faq.mistral.jsonl');
     await workbench.contextMenu(row, 'Split JSONL');
     await workbench.pickQuickItem('Train and validation files');
     const summary = await waitFor(async () => (await workbench.notifications()).find((text) => text.startsWith('Split ')), 'the split summary');
     assert.match(summary, /Split 40 records into 2 files: faq\.mistral\.validation\.jsonl \(.+\), faq\.mistral\.train\.jsonl \(.+\)/);
-    await explorerRowAfterRefresh('faq.mistral.validation.jsonl');
+    await uiContext().workbench.newExplorerRow('faq.mistral.validation.jsonl');
     assert.equal(fs.readFileSync(path.join(workspace, 'faq.mistral.validation.jsonl'), 'utf8').trim().split('\n').length, 2);
   });
 });

@@ -106,6 +106,18 @@ export class Workbench {
     return this.treeRow(this.page.locator('.explorer-folders-view'), filename);
   }
 
+  /** The Explorer row of a file the test just wrote: refreshes the Explorer until the file is listed. */
+  async newExplorerRow(filename: string): Promise<Locator> {
+    await this.openViewContainer('Explorer');
+    const row = this.explorerRow(filename);
+    await waitFor(async () => {
+      if (await row.isVisible()) return true;
+      await this.runCommand('Refresh Explorer');
+      return (await row.isVisible()) ? true : undefined;
+    }, `${filename} in the Explorer`);
+    return row;
+  }
+
   /** Right-clicks `target` and chooses a context menu entry by its label. */
   async contextMenu(target: Locator, entry: string): Promise<void> {
     await target.click({ button: 'right' });

@@ -94,8 +94,8 @@ describe('package.json manifest', () => {
   });
 
   it('activates for its view, its preview scheme, JSONL documents, and once startup has finished (commands activate implicitly)', () => {
-    // onStartupFinished: the key store then sets mistral.hasApiKey, so the walkthrough's "Set your API key" step is
-    // ticked and key-dependent menus are right in a new window, without delaying VS Code's own start.
+    // onStartupFinished: the key store then sets mistral.hasApiKey, so key-dependent menus are right in a new window
+    // (and the walkthrough's key step gets its own context key), without delaying VS Code's own start.
     assert.deepEqual([...manifest.activationEvents].sort(), ['onFileSystem:mistral-file', 'onLanguage:jsonl', 'onStartupFinished', 'onView:mistral.files']);
     assert.ok(!manifest.activationEvents.includes('*'));
   });

@@ -11,8 +11,11 @@ export const API_KEY_SECRET = 'mistral.apiKey';
  */
 export class SecretApiKeyStore implements ApiKeyStore, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
+  private readonly hasKeyChanged = new vscode.EventEmitter<boolean>();
   private readonly subscription: vscode.Disposable;
   readonly onDidChange = this.changed.event;
+  /** Whether a key is stored, each time that answer changes (the value `mistral.hasApiKey` takes). */
+  readonly onDidChangeHasKey = this.hasKeyChanged.event;
   private published: boolean | undefined;
 
   constructor(private readonly secrets: vscode.SecretStorage) {
@@ -46,10 +49,12 @@ export class SecretApiKeyStore implements ApiKeyStore, vscode.Disposable {
     if (this.published === hasKey) return;
     this.published = hasKey;
     await vscode.commands.executeCommand('setContext', 'mistral.hasApiKey', hasKey);
+    this.hasKeyChanged.fire(hasKey);
   }
 
   dispose(): void {
     this.subscription.dispose();
     this.changed.dispose();
+    this.hasKeyChanged.dispose();
   }
 }

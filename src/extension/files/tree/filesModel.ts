@@ -36,6 +36,8 @@ export interface PurposeGroup {
   nextPage: number;
   /** The last load of this group failed; shown in the tree until the next successful load. */
   error: unknown;
+  /** Which load failed: the next page (a retry loads that page) or a reload of the group (a retry reloads it). */
+  failedLoad: 'nextPage' | 'reload' | undefined;
   loading: Promise<void> | undefined;
   /** Bumped by reloads so a slower, older answer cannot overwrite a newer one. */
   generation: number;
@@ -160,7 +162,7 @@ export class FilesModel {
   }
 
   private newGroup(purpose: string, known: boolean): PurposeGroup {
-    return { purpose, known, mode: 'server', files: [], total: undefined, hasMore: false, nextPage: 0, error: undefined, loading: undefined, generation: 0 };
+    return { purpose, known, mode: 'server', files: [], total: undefined, hasMore: false, nextPage: 0, error: undefined, failedLoad: undefined, loading: undefined, generation: 0 };
   }
 
   /** Purposes seen in the unfiltered listing that have no group yet. */
@@ -238,7 +240,10 @@ export class FilesModel {
       } catch (err) {
         if (signal.aborted || isAbortError(err)) return;
         // A reload started meanwhile owns the group now; this page's failure is not its state.
-        if (generation === group.generation) group.error = err;
+        if (generation === group.generation) {
+          group.error = err;
+          group.failedLoad = 'nextPage';
+        }
         throw err;
       } finally {
         if (group.loading === promise) group.loading = undefined;
@@ -316,6 +321,7 @@ export class FilesModel {
       } catch (err) {
         if (signal.aborted || isAbortError(err) || generation !== group.generation) return;
         group.error = err;
+        group.failedLoad = 'reload';
       } finally {
         if (group.loading === promise) group.loading = undefined;
         if (!signal.aborted) this.options.onDidChange(purpose);

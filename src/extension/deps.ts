@@ -10,6 +10,7 @@ import type { FilePurpose, MistralFile } from '../api/files/types';
 import type { ValidationResult } from '../validation/types';
 import type { FileFilter } from './files/tree/filesModel';
 import type { FileSortOrder } from './files/tree/sortOrder';
+import type { WalkthroughRecorder } from './account/walkthroughProgress';
 
 /** Reads the API key from SecretStorage and says when it changes (in this window or another one). */
 export interface ApiKeyStore {
@@ -135,6 +136,7 @@ export interface Deps {
   readonly batchJobs: BatchJobsTree;
   readonly previews: FilePreviews;
   readonly problems: Problems;
+  readonly walkthrough: WalkthroughRecorder;
 }
 
 /**

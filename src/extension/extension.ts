@@ -10,7 +10,7 @@ import { PreviewFileSystemProvider } from './files/preview/previewFileSystem';
 import { FilesTreeView } from './files/tree/filesTreeView';
 import { FilterState } from './files/tree/filterState';
 import { SecretApiKeyStore } from './shared/apiKeyStore';
-import { trackWalkthroughKeyStep } from './account/walkthroughKeyStep';
+import { WalkthroughProgress } from './account/walkthroughProgress';
 import { seedDemoKey } from './shared/demoKey';
 import { ReconfigurableClient } from './shared/reconfigurableClient';
 import { CONNECTION_SETTINGS, VsCodeSettings, readConnectionSettings } from './shared/settings';
@@ -34,7 +34,7 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const log = vscode.window.createOutputChannel('Mistral Files', { log: true });
   const settings = new VsCodeSettings();
   const keyStore = new SecretApiKeyStore(context.secrets);
-  context.subscriptions.push(trackWalkthroughKeyStep(keyStore.onDidChangeHasKey));
+  const walkthrough = new WalkthroughProgress(context.globalState, keyStore.onDidChangeHasKey);
   const client = new ReconfigurableClient(
     (config) => new MistralClient(config),
     () => readConnectionSettings(settings),
@@ -46,9 +46,9 @@ export function activate(context: vscode.ExtensionContext): MistralFilesExtensio
   const filter = new FilterState();
   const filesView = new FilesTreeView({ client: client.files, keyStore, settings, filter, log, previews, workspaceState: context.workspaceState });
   const batchView = new BatchJobsView({ client: client.batch, keyStore, settings, log });
-  context.subscriptions.push(log, keyStore, problems, filter, filesView, batchView, previews.register(), { dispose: () => void client.dispose() });
+  context.subscriptions.push(log, keyStore, walkthrough, problems, filter, filesView, batchView, previews.register(), { dispose: () => void client.dispose() });
 
-  const deps: Deps = { context, log, client, keyStore, settings, files: filesView, batchJobs: batchView, previews, problems };
+  const deps: Deps = { context, log, client, keyStore, settings, files: filesView, batchJobs: batchView, previews, problems, walkthrough };
   context.subscriptions.push(
     registerCommands(deps),
     new LiveValidation(deps),

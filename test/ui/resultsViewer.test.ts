@@ -136,8 +136,16 @@ describe('Batch Results viewer in the workbench', () => {
     await frame.locator('.row').first().click();
     await frame.locator('#detail .side-a .error-box', { hasText: 'too large' }).waitFor({ state: 'visible' });
     await frame.locator('#detail .side-b .bubble.assistant').waitFor({ state: 'visible' });
+    // The picture shows every request with the changed one open, the editor given the whole window.
+    await frame.locator('.chip.all').click();
+    await waitFor(async () => ((await rowIds(frame)).length === 12 ? true : undefined), 'all twelve rows again');
     await workbench.clearNotifications();
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await workbench.sidebar.waitFor({ state: 'hidden' });
+    await workbench.page.mouse.move(900, 780);
     await workbench.page.screenshot({ path: path.join(screenshotDir, 'screenshot-batch-compare.png') });
+    await workbench.runCommand('View: Toggle Primary Side Bar Visibility');
+    await workbench.sidebar.waitFor({ state: 'visible' });
   });
 });
 

@@ -36,6 +36,7 @@ export function registerValidate(deps: Deps): vscode.Disposable {
         { title: titleFor(uris), quietBelowBytes: NOTIFICATION_PROGRESS_BYTES, tokens: 'exact' },
       );
       reportSummary(validated);
+      deps.walkthrough.record('validated');
       return validated;
     } catch (err) {
       void showError(deps.log, err, vscode.l10n.t('Validation failed'));

@@ -306,7 +306,7 @@ async function uploadAll(
   const last = outcome.uploaded[outcome.uploaded.length - 1];
   if (last) {
     // Ticks the walkthrough's "Upload a file" step only once something was really uploaded.
-    void vscode.commands.executeCommand('setContext', 'mistral.hasUploaded', true);
+    deps.walkthrough.record('uploaded');
     await revealUploaded(deps, last).catch((err: unknown) => deps.log.warn(`Could not reveal ${last.id}: ${errorMessage(err)}`));
   }
 }

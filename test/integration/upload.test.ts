@@ -19,8 +19,11 @@ import {
   remoteContent,
   remoteFile,
   remoteFilesNamed,
+  requestsDuring,
+  requestsTo,
   setSetting,
   uniqueTag,
+  withoutAsking,
   writeFile,
 } from './fileCommandsSupport';
 
@@ -73,7 +76,8 @@ describe('Upload command', function () {
     const audio = writeFile(dir, `talk-${tag}.mp3`, Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, ...Buffer.from(tag)]));
     const batch = writeFile(dir, `b-${tag}.jsonl`, `${batchLine('only', tag)}\n`);
     const pretrain = writeFile(dir, `p-${tag}.jsonl`, `${JSON.stringify({ text: tag })}\n`);
-    const outcome = await upload({ uris: [pdf, audio, batch, pretrain], purpose: 'auto', visibility: 'user' });
+    // The purpose QuickPick, had it opened, would wait for an Enter nobody presses here.
+    const outcome = await withoutAsking(upload({ uris: [pdf, audio, batch, pretrain], purpose: 'auto', visibility: 'user' }), 15);
     assert.deepEqual(outcome.failed, []);
     const purposeOf = (uri: vscode.Uri) => outcome.uploaded.find((file) => file.filename === path.basename(uri.fsPath))?.purpose;
     assert.deepEqual([pdf, audio, batch, pretrain].map(purposeOf), ['ocr', 'audio', 'batch', 'fine-tune']);
@@ -114,9 +118,10 @@ describe('Upload command', function () {
         '{"messages":[{"role":"user","content":"Hi"}]}',
       ].join('\n') + '\n',
     );
-    const outcome = await upload({ uris: [uri], purpose: 'fine-tune', validation: 'block' });
+    const { result: outcome, requests } = await requestsDuring(() => upload({ uris: [uri], purpose: 'fine-tune', validation: 'block' }));
     assert.deepEqual(outcome.uploaded, []);
     assert.deepEqual(outcome.blocked.map((u) => u.fsPath), [uri.fsPath]);
+    assert.deepEqual(requestsTo(requests, 'POST', /^\/v1\/files$/), [], 'an upload was sent');
     assert.deepEqual(await remoteFilesNamed(path.basename(uri.fsPath)), []);
     const problems = mistralDiagnostics(uri).map(({ range, code, severity }) => ({ range, code, severity }));
     assert.deepEqual(problems, [

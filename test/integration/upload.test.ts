@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
+import { rowsUnder } from './coreSupport';
 import { retryFailed, type UploadOutcome } from '../../src/extension/files/commands/upload';
 import {
   acceptQuickPicksUntilDone,
@@ -67,7 +68,7 @@ describe('Upload command', function () {
     assert.deepEqual(await remoteContent(trainFile.id), fs.readFileSync(train.fsPath));
     assert.deepEqual(await remoteContent(batchFile.id), fs.readFileSync(requests.fsPath));
     // The new file is in the tree: its group was reloaded and the file revealed.
-    await eventually('the uploaded file in the tree', () => deps.tree.model.find(batchFile.id) !== undefined);
+    await eventually('the uploaded file in the tree', async () => (await rowsUnder(deps.tree, 'Batch')).some((r) => r.id === batchFile.id && r.label === batchFile.filename));
   });
 
   it('detects purposes without asking when told "auto": pdf → ocr, audio → audio, jsonl → fine-tune or batch', async () => {

@@ -14,7 +14,7 @@ import type { GroupNode } from '../../src/extension/files/tree/treeItems';
 import { startEmulator } from '../emulator/server';
 import { closedPort, rootRows, rowsOf, rowsUnder, type Row } from './coreSupport';
 import {
-  EXTENSION_ID, acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
+  EXTENSION_ID, acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, requestsDuring, requestsTo, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
 
 describe('Files tree', function () {
   this.timeout(120_000);
@@ -97,6 +97,30 @@ describe('Files tree', function () {
       assert.deepEqual(rows.map((r) => r.id), [...seeded['fine-tune']].reverse().map((f) => f.id));
       assert.equal((await rootRows(deps.tree))[0].description, '5 files');
     } finally {
+      await restore();
+    }
+  });
+
+  it('shows a failed Load more as an error row whose click loads that page', async () => {
+    const restore = await withSetting('mistral', 'pageSize', 2);
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      await addFault({ method: 'GET', path: '^/v1/files$', status: 400, count: 1 });
+      await vscode.commands.executeCommand('mistral.loadMore', 'fine-tune');
+      let rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.equal(rows.length, 3, 'the two loaded files, then the error row in place of Load more');
+      const error = rows[2];
+      assert.match(error.label, /^Could not load more: .*400.* \(click to retry\)$/);
+      assert.deepEqual([error.icon, error.iconColor, error.contextValue], ['error', 'list.errorForeground', 'mistralError']);
+      assert.ok(error.command, 'the error row runs a command on click');
+      const { requests } = await requestsDuring(() => vscode.commands.executeCommand(error.command!.command, ...error.command!.arguments));
+      assert.deepEqual(requestsTo(requests, 'GET', /^\/v1\/files$/).filter((r) => /(^|&)purpose=fine-tune(&|$)/.test(r.query)).map((r) => /(^|&)page=(\d+)/.exec(r.query)?.[2]), ['1'],
+        'the click asked for the page that failed, and only that');
+      rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.deepEqual(rows.map((r) => r.label), [4, 3, 2, 1].map((i) => `${tag}-train-${i}.jsonl`).concat('Load more…'));
+      assert.equal(rows[4].description, '4 of 5 shown');
+    } finally {
+      await clearFaults();
       await restore();
     }
   });

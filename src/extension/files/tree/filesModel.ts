@@ -36,6 +36,8 @@ export interface PurposeGroup {
   nextPage: number;
   /** The last load of this group failed; shown in the tree until the next successful load. */
   error: unknown;
+  /** Which load `error` is from, so retrying it repeats that load: the next page, or the reload of the shown ones. */
+  errorIn?: 'loadMore' | 'reload';
   loading: Promise<void> | undefined;
   /** Bumped by reloads so a slower, older answer cannot overwrite a newer one. */
   generation: number;
@@ -238,7 +240,10 @@ export class FilesModel {
       } catch (err) {
         if (signal.aborted || isAbortError(err)) return;
         // A reload started meanwhile owns the group now; this page's failure is not its state.
-        if (generation === group.generation) group.error = err;
+        if (generation === group.generation) {
+          group.error = err;
+          group.errorIn = 'loadMore';
+        }
         throw err;
       } finally {
         if (group.loading === promise) group.loading = undefined;
@@ -316,6 +321,7 @@ export class FilesModel {
       } catch (err) {
         if (signal.aborted || isAbortError(err) || generation !== group.generation) return;
         group.error = err;
+        group.errorIn = 'reload';
       } finally {
         if (group.loading === promise) group.loading = undefined;
         if (!signal.aborted) this.options.onDidChange(purpose);

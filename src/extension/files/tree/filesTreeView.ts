@@ -284,7 +284,7 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
   private groupChildren(group: PurposeGroup): TreeNode[] {
     const children: TreeNode[] = sortFiles(group.files, this.sort.get(group.purpose)).map((file) => this.fileNode(file, group.purpose));
     if (group.error !== undefined) {
-      children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorMessage(group.error)), true));
+      children.push(this.messageNode(group.purpose, vscode.l10n.t('Could not load more: {0} (click to retry)', errorMessage(group.error)), true, group.errorIn));
     } else if (children.length === 0) {
       const text = this.filter.active ? vscode.l10n.t('No files match the filter') : vscode.l10n.t('No files');
       children.push(this.messageNode(group.purpose, text, false));
@@ -342,8 +342,8 @@ export class FilesTreeView implements FilesTree, vscode.TreeDataProvider<TreeNod
     return node;
   }
 
-  private messageNode(purpose: string, text: string, isError: boolean): MessageNode {
-    return { kind: 'message', purpose, text, isError };
+  private messageNode(purpose: string, text: string, isError: boolean, retry?: MessageNode['retry']): MessageNode {
+    return { kind: 'message', purpose, text, isError, retry };
   }
 
   dispose(): void {

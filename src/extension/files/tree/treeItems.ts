@@ -28,6 +28,8 @@ export interface MessageNode {
   readonly text: string;
   readonly detail?: string;
   readonly isError: boolean;
+  /** What clicking an error row repeats: the failed next page, or (by default) the group's reload. */
+  readonly retry?: 'loadMore' | 'reload';
 }
 export type TreeNode = GroupNode | FileNode | LoadMoreNode | MessageNode;
 
@@ -198,6 +200,9 @@ export function messageTreeItem(node: MessageNode): vscode.TreeItem {
   item.tooltip = node.detail ?? node.text;
   item.iconPath = new vscode.ThemeIcon(node.isError ? 'error' : 'info', node.isError ? new vscode.ThemeColor('list.errorForeground') : undefined);
   item.contextValue = node.isError ? 'mistralError' : 'mistralEmpty';
-  if (node.isError) item.command = { command: 'mistral.refresh', title: vscode.l10n.t('Retry'), arguments: [node.purpose] };
+  if (node.isError) {
+    const command = node.retry === 'loadMore' ? 'mistral.loadMore' : 'mistral.refresh';
+    item.command = { command, title: vscode.l10n.t('Retry'), arguments: [node.purpose] };
+  }
   return item;
 }

@@ -17,10 +17,12 @@ import { seedDemo } from './seed';
 import { seedScale } from './scaleSeed';
 import { BLOB_PREFIX } from './signedUrl';
 import { FileStore } from './store';
+import { RequestLog } from './requestLog';
 
 export type { FaultInjector, FaultRule } from './faults';
 export type { BatchControl, BatchSettings } from './batch';
 export type { FailRule } from './batch/types';
+export type { LoggedRequest } from './requestLog';
 
 export interface EmulatorOptions {
   /** Files and metadata persist here across restarts. */
@@ -50,6 +52,8 @@ export interface RunningEmulator {
   faults: FaultInjector;
   /** Batch test controls: requests to fail, speed. */
   batch: BatchControl;
+  /** The API requests received (not the control routes), newest last and bounded. */
+  requests: RequestLog;
   close(): Promise<void>;
 }
 
@@ -66,6 +70,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
   if (scaling) await seedScale(store, options.seedFiles ?? 0);
   const batch = await openBatch(store, { rate: options.batchRate, timeoutHourMs: options.batchTimeoutHourMs }, seeding);
   const faults = new FaultQueue();
+  const requests = new RequestLog();
   const host = options.host ?? '127.0.0.1';
   const env: RouteEnv = { store, maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES, fallbackBaseUrl: '' };
   // Hashes make the comparison constant-time whatever the presented key's length.
@@ -94,6 +99,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     try {
       const pathname = ctx.url.pathname;
       if (pathname.startsWith(CONTROL_PREFIX)) return await control(ctx);
+      requests.record(req, res, ctx.url);
       ctx.fault = faults.take(req.method ?? 'GET', pathname);
       if (ctx.fault?.delayMs) {
         await delay(ctx.fault.delayMs);
@@ -114,8 +120,9 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     const { req } = ctx;
     const route = ctx.url.pathname.slice(CONTROL_PREFIX.length);
     if (route === 'health' && req.method === 'GET') return sendJson(ctx, 200, { status: 'ok' });
-    if (route !== 'faults' && !route.startsWith('batch/')) throw routeNotFound();
+    if (route !== 'faults' && route !== 'requests' && !route.startsWith('batch/')) throw routeNotFound();
     if (!isAuthorized(req.headers.authorization)) throw new HttpError(401, unauthorizedBody(ctx.requestId));
+    if (route === 'requests') return requestsControl(ctx);
     if (route !== 'faults') return routeBatchControl(ctx, batch.env, route);
     if (req.method === 'DELETE') {
       faults.clear();
@@ -133,6 +140,19 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     if (problem) throw new HttpError(400, { detail: `Invalid fault rule: ${problem}` });
     faults.add(rule as FaultRule);
     sendJson(ctx, 200, { added: rule });
+  }
+
+  /** `GET ?after=N` answers the requests after seq N (all kept ones without it); DELETE forgets them. */
+  function requestsControl(ctx: RequestContext): void {
+    if (ctx.req.method === 'DELETE') {
+      requests.clear();
+      return sendJson(ctx, 200, { cleared: true });
+    }
+    if (ctx.req.method !== 'GET') throw methodNotAllowed(['GET', 'DELETE']);
+    const after = ctx.url.searchParams.get('after');
+    const afterSeq = after === null ? 0 : Number(after);
+    if (!Number.isInteger(afterSeq) || afterSeq < 0) throw new HttpError(400, { detail: '"after" must be a non-negative integer' });
+    sendJson(ctx, 200, { data: requests.since(afterSeq), lastSeq: requests.lastSeq });
   }
 
   function injectStatus(ctx: RequestContext, rule: FaultRule): void {
@@ -182,6 +202,7 @@ export async function startEmulator(options: EmulatorOptions): Promise<RunningEm
     dataDir: store.dataDir,
     faults,
     batch: batch.control,
+    requests,
     close: () => {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -9,7 +9,12 @@ import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
 import { API_KEY_SECRET } from '../../src/extension/shared/apiKeyStore';
 
-import { env, eventually, activateWithKey } from './fileCommandsSupport';
+import { env, eventually, activateWithKey, requestsDuring, requestsTo, type LoggedRequest } from './fileCommandsSupport';
+
+/** Checks of a candidate key: it lists files with that key, which the emulator refuses unless it is the test key. */
+function keyChecksRefused(requests: readonly LoggedRequest[]): LoggedRequest[] {
+  return requestsTo(requests, 'GET', /^\/v1\/files$/).filter((request) => request.status === 401);
+}
 
 describe('API key', function () {
   this.timeout(60_000);
@@ -26,14 +31,17 @@ describe('API key', function () {
   });
 
   it('refuses a key the service rejects and keeps the stored one', async () => {
-    const stored = await vscode.commands.executeCommand('mistral.setApiKey', wrongKey);
+    const { result: stored, requests } = await requestsDuring(() => vscode.commands.executeCommand('mistral.setApiKey', wrongKey));
     assert.equal(stored, false);
+    assert.equal(keyChecksRefused(requests).length, 1, 'the key was checked with the service once');
     assert.equal(await deps.keyStore.get(), goodKey);
     assert.equal(await deps.context.secrets.get(API_KEY_SECRET), goodKey);
   });
 
   it('refuses a malformed key without asking the service', async () => {
-    assert.equal(await vscode.commands.executeCommand('mistral.setApiKey', 'two words'), false);
+    const { result, requests } = await requestsDuring(() => vscode.commands.executeCommand('mistral.setApiKey', 'two words'));
+    assert.equal(result, false);
+    assert.deepEqual(keyChecksRefused(requests), [], 'the malformed key was sent to the service');
     assert.equal(await deps.keyStore.get(), goodKey);
   });
 

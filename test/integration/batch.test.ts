@@ -15,8 +15,11 @@ import {
   closeAllEditors,
   eventually,
   freshFolder,
+  requestsDuring,
+  requestsTo,
   seedRemoteFile,
   uniqueTag,
+  withoutAsking,
   writeFile,
 } from './fileCommandsSupport';
 
@@ -150,8 +153,10 @@ describe('Batch Jobs view and commands', function () {
     const job = await vscode.commands.executeCommand<BatchJob | undefined>('mistral.batch.create', { inputFiles: [fileId], model: 'mistral-small-latest', endpoint: CHAT });
     assert.ok(job);
     const node = await rowWithStatus(view, job.id, ['SUCCESS']);
-    const outcome = await vscode.commands.executeCommand<BatchDeleteOutcome>('mistral.batch.delete', node, [node], { confirm: false });
+    const { result: outcome, requests } = await requestsDuring(() =>
+      withoutAsking(vscode.commands.executeCommand<BatchDeleteOutcome>('mistral.batch.delete', node, [node], { confirm: false })));
     assert.deepEqual(outcome, { deleted: [job.id], failed: [] });
+    assert.deepEqual(requestsTo(requests, 'DELETE', /^\/v1\/batch\/jobs\/[^/]+$/).map((r) => [r.path, r.status]), [[`/v1/batch/jobs/${job.id}`, 200]]);
     assert.equal(view.job(job.id), undefined);
     assert.equal((await api(`/v1/batch/jobs/${job.id}`)).status, 404);
   });

@@ -111,7 +111,8 @@ export async function seedRemoteFile(filename: string, content: string | Buffer,
 }
 
 import type { FaultRule } from '../emulator/faults';
-export type { FaultRule };
+import type { LoggedRequest } from '../emulator/requestLog';
+export type { FaultRule, LoggedRequest };
 
 export async function addFault(rule: FaultRule): Promise<void> {
   const response = await api('/_emulator/faults', {
@@ -125,6 +126,53 @@ export async function addFault(rule: FaultRule): Promise<void> {
 export async function clearFaults(): Promise<void> {
   const response = await api('/_emulator/faults', { method: 'DELETE' });
   assert.equal(response.status, 200);
+}
+
+async function requestsAfter(seq: number): Promise<{ data: LoggedRequest[]; lastSeq: number }> {
+  const response = await api(`/_emulator/requests?after=${seq}`);
+  assert.equal(response.status, 200, `GET /_emulator/requests: ${response.status}`);
+  return (await response.json()) as { data: LoggedRequest[]; lastSeq: number };
+}
+
+/**
+ * Runs `action` and returns the API requests the emulator received meanwhile. The extension polls in the background
+ * (the Files and Batch views), so callers pick out the route they care about with `requestsTo` rather than count.
+ */
+export async function requestsDuring<T>(action: () => Thenable<T>): Promise<{ result: T; requests: LoggedRequest[] }> {
+  const { lastSeq } = await requestsAfter(Number.MAX_SAFE_INTEGER);
+  const result = await action();
+  return { result, requests: (await requestsAfter(lastSeq)).data };
+}
+
+/** The requests with this method whose path matches `path` (anchor it: `^/v1/files/[^/]+/url$`). */
+export function requestsTo(requests: readonly LoggedRequest[], method: string, path: RegExp): LoggedRequest[] {
+  return requests.filter((request) => request.method === method && path.test(request.path));
+}
+
+/**
+ * Runs a command that must not ask anything. One that shows a QuickPick or an input box would wait for an answer no
+ * test gives, so it is failed after `seconds` (and its prompt closed, so later tests start clean); VS Code refuses
+ * modal dialogs in an extension test host with an error, which is reported as the command having asked too.
+ */
+export async function withoutAsking<T>(running: Thenable<T>, seconds = 5): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const asked = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`the command asked (it did not settle within ${seconds} s)`)), seconds * 1000);
+  });
+  const settled = Promise.resolve(running).catch((err: unknown) => {
+    const message = err instanceof Error ? err.message : String(err);
+    throw /refused to show dialog/i.test(message) ? new Error(`the command asked (a modal dialog: ${message})`) : err;
+  });
+  try {
+    return await Promise.race([settled, asked]);
+  } catch (err) {
+    if (err instanceof Error && err.message.startsWith('the command asked (it did not settle')) {
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    }
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Polls until `check` returns a value other than undefined/false; fails with `what` after `timeoutMs`. */

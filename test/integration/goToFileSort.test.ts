@@ -6,8 +6,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { MistralFile } from '../../src/api/files/types';
-import type { FileNode, GroupNode } from '../../src/extension/files/tree/treeItems';
-import { childrenOf, labelOf } from './coreSupport';
+import { rootRows, rowsUnder } from './coreSupport';
 import { activateWithKey, instructLine, seedRemoteFile, uniqueTag, withSetting, type ExtensionHandles } from './fileCommandsSupport';
 
 describe('Go to File and Sort', function () {
@@ -34,8 +33,9 @@ describe('Go to File and Sort', function () {
     await restorePageSize();
   });
 
+  /** The Fine-tune group's file rows, top to bottom, without the run's tag. */
   async function shownNames(): Promise<string[]> {
-    return (await childrenOf(deps, 'fine-tune')).filter((n): n is FileNode => n.kind === 'file').map((n) => n.file.filename.slice(tag.length + 1));
+    return (await rowsUnder(deps.tree, 'Fine-tune')).filter((r) => r.label.startsWith(tag)).map((r) => r.label.slice(tag.length + 1));
   }
 
   it('reveals a pasted file id many pages down and selects it', async () => {
@@ -77,13 +77,11 @@ describe('Go to File and Sort', function () {
 
     await vscode.commands.executeCommand('mistral.sortGroup', { kind: 'group', purpose: 'fine-tune' }, 'name');
     assert.deepEqual(await shownNames(), ['bravo.jsonl', 'charlie.jsonl', 'foxtrot.jsonl', 'golf.jsonl']);
-    const group = ((await deps.tree.getChildren()) as GroupNode[]).find((g) => g.purpose === 'fine-tune')!;
-    assert.equal(deps.tree.getTreeItem(group).description, '7 files · by name');
-    const loadMore = (await childrenOf(deps, 'fine-tune')).find((n) => n.kind === 'loadMore')!;
-    assert.equal(deps.tree.getTreeItem(loadMore).description, '4 of 7 shown · sorted among loaded files');
+    assert.equal((await rootRows(deps.tree)).find((r) => r.label === 'Fine-tune')?.description, '7 files · by name');
+    assert.equal((await rowsUnder(deps.tree, 'Fine-tune')).at(-1)?.description, '4 of 7 shown · sorted among loaded files', 'the Load more row says so');
     const stored = deps.context.workspaceState.get<{ groups?: Record<string, string> }>('mistral.files.sortOrder');
     assert.equal(stored?.groups?.['fine-tune'], 'name');
-    assert.equal(deps.tree.getTreeItem(((await deps.tree.getChildren()) as GroupNode[]).find((g) => g.purpose === 'batch')!).description, '1 file', 'other groups keep theirs');
+    assert.equal((await rootRows(deps.tree)).find((r) => r.label === 'Batch')?.description, '1 file', 'other groups keep theirs');
 
     await vscode.commands.executeCommand('mistral.sortGroup', 'fine-tune', 'size');
     assert.deepEqual(await shownNames(), ['golf.jsonl', 'foxtrot.jsonl', 'bravo.jsonl', 'charlie.jsonl']);
@@ -93,9 +91,9 @@ describe('Go to File and Sort', function () {
     await vscode.commands.executeCommand('mistral.refresh');
     await vscode.commands.executeCommand('mistral.sortFiles', 'name', { loadAll: true });
     assert.deepEqual(await shownNames(), ['alpha.jsonl', 'bravo.jsonl', 'charlie.jsonl', 'delta.jsonl', 'echo.jsonl', 'foxtrot.jsonl', 'golf.jsonl']);
-    assert.equal((await childrenOf(deps, 'fine-tune')).some((n) => n.kind === 'loadMore'), false);
-    const item = deps.tree.getTreeItem(((await deps.tree.getChildren()) as GroupNode[])[0]);
-    assert.equal(labelOf(item), 'Fine-tune');
-    assert.equal(item.description, '7 files · by name', 'the view-title order replaces the group’s own');
+    assert.equal((await rowsUnder(deps.tree, 'Fine-tune')).some((r) => r.label === 'Load more…'), false);
+    const group = (await rootRows(deps.tree))[0];
+    assert.equal(group.label, 'Fine-tune');
+    assert.equal(group.description, '7 files · by name', 'the view-title order replaces the group’s own');
   });
 });

@@ -11,13 +11,22 @@ import {
   api,
   clearFaults,
   eventually,
+  requestsDuring,
+  requestsTo,
   seedRemoteFile,
   setSetting,
   uniqueTag,
   fileNode,
+  withoutAsking,
+  type LoggedRequest,
 } from './fileCommandsSupport';
 
 const HOUR_MS = 3_600_000;
+
+/** The requests for a signed URL of this file. */
+function urlRequests(requests: readonly LoggedRequest[], fileId: string): LoggedRequest[] {
+  return requestsTo(requests, 'GET', new RegExp(`^/v1/files/${fileId}/url$`));
+}
 
 async function copyUrl(...args: unknown[]): Promise<string | undefined> {
   return vscode.commands.executeCommand<string | undefined>('mistral.copySignedUrl', ...args);
@@ -47,8 +56,9 @@ describe('Copy Signed URL command', function () {
     const content = `signed ${uniqueTag()}\n`;
     const file = await seedRemoteFile(`signed-${uniqueTag()}.jsonl`, content);
     await vscode.env.clipboard.writeText('before');
-    const url = await copyUrl(fileNode(file), [fileNode(file)], { expiryHours: 5 });
+    const { result: url, requests } = await requestsDuring(() => withoutAsking(copyUrl(fileNode(file), [fileNode(file)], { expiryHours: 5 })));
     assert.ok(url);
+    assert.deepEqual(urlRequests(requests, file.id).map((r) => [r.query, r.status]), [['expiry=5', 200]], 'one call for the URL');
     assert.equal(await vscode.env.clipboard.readText(), url);
     const left = hoursLeft(url);
     assert.ok(left > 4.9 && left <= 5.01, `expires in ${left} h, expected 5`);
@@ -86,9 +96,20 @@ describe('Copy Signed URL command', function () {
     const file = await seedRemoteFile(`bad-expiry-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
     await vscode.env.clipboard.writeText('untouched');
     for (const expiryHours of [0, 169, 1.5, -1]) {
-      assert.equal(await copyUrl(file, { expiryHours }), undefined, `expiryHours ${expiryHours}`);
+      // Refused, not handed to the expiry picker instead: that would ask, and the test would fail saying so.
+      const { result, requests } = await requestsDuring(() => withoutAsking(copyUrl(file, { expiryHours })));
+      assert.deepEqual(urlRequests(requests, file.id), [], `expiryHours ${expiryHours} reached the service`);
+      assert.equal(result, undefined, `expiryHours ${expiryHours}`);
     }
     assert.equal(await vscode.env.clipboard.readText(), 'untouched');
+  });
+
+  it('counts its expiry picker as asking (what the "without asking" checks rely on)', async () => {
+    const file = await seedRemoteFile(`asks-${uniqueTag()}.jsonl`, `${uniqueTag()}\n`);
+    await assert.rejects(withoutAsking(copyUrl(file), 1), /the command asked \(it did not settle within 1 s\)/);
+    // withoutAsking closed the picker it gave up on; one left open would swallow the next command's picker or Enter.
+    const { requests } = await requestsDuring(() => withoutAsking(copyUrl(file, { expiryHours: 1 })));
+    assert.equal(urlRequests(requests, file.id).length, 1, 'the next command runs normally');
   });
 
   it('logs that a URL was made, but never the URL or its signature', async () => {

@@ -10,11 +10,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
 import type { MistralFile } from '../../src/api/files/types';
-import type { FileNode, GroupNode, TreeNode } from '../../src/extension/files/tree/treeItems';
+import type { GroupNode } from '../../src/extension/files/tree/treeItems';
 import { startEmulator } from '../emulator/server';
-import { childrenOf, closedPort, labelOf } from './coreSupport';
+import { closedPort, rootRows, rowsOf, rowsUnder, type Row } from './coreSupport';
 import {
-  EXTENSION_ID, acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
+  EXTENSION_ID, acceptQuickPicksUntilDone, addFault, api, clearFaults, env, eventually, freshFolder, instructLine, remoteFilesNamed, requestsDuring, requestsTo, seedRemoteFile, uniqueTag, writeFile, activateWithKey, withSetting } from './fileCommandsSupport';
 
 describe('Files tree', function () {
   this.timeout(120_000);
@@ -38,62 +38,89 @@ describe('Files tree', function () {
   });
 
   it('shows Fine-tune, Batch, OCR and Audio with counts from the server total', async () => {
-    const groups = (await deps.tree.getChildren()) as GroupNode[];
-    assert.deepEqual(groups.map((g) => g.purpose), ['fine-tune', 'batch', 'ocr', 'audio']);
-    const items = groups.map((g) => deps.tree.getTreeItem(g));
-    assert.deepEqual(items.map(labelOf), ['Fine-tune', 'Batch', 'OCR', 'Audio']);
-    assert.deepEqual(items.map((i) => i.description), ['5 files', '1 file', '1 file', '0 files']);
+    const groups = await rootRows(deps.tree);
+    assert.deepEqual(groups.map((g) => [g.label, g.description, g.icon]), [
+      ['Fine-tune', '5 files', 'mortar-board'],
+      ['Batch', '1 file', 'layers'],
+      ['OCR', '1 file', 'eye'],
+      ['Audio', '0 files', 'unmute'],
+    ]);
     // The inline "Upload File to This Purpose…" button shows only where the manifest's own when-clause matches.
     const menus = vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.menus['view/item/context'] as Array<{ command: string; when: string }>;
     const uploadWhen = menus.find((item) => item.command === 'mistral.uploadToGroup')?.when ?? '';
     const viewItem = /viewItem =~ \/(.+)\/$/.exec(uploadWhen);
     assert.ok(viewItem, `no viewItem regex in "${uploadWhen}"`);
-    assert.ok(items.every((i) => new RegExp(viewItem[1]).test(i.contextValue ?? '')), 'every known purpose offers the upload button');
-    const audio = await childrenOf(deps, 'audio');
-    assert.deepEqual(audio.map((n) => n.kind), ['message'], 'an empty group says so');
+    assert.ok(groups.every((g) => new RegExp(viewItem[1]).test(g.contextValue ?? '')), 'every known purpose offers the upload button');
+    // While filtered, a group with no match does not open: its "0 files" says it all. The others open by themselves.
+    assert.deepEqual(groups.map((g) => g.collapsible), ['expanded', 'expanded', 'expanded', 'none']);
   });
 
   it('renders a file with its name, size and age, a type icon, every field in the tooltip, and opens it on click', async () => {
-    const children = await childrenOf(deps, 'fine-tune');
-    const node = children.find((n): n is FileNode => n.kind === 'file' && n.file.id === seeded['fine-tune'][0].id);
-    assert.ok(node, 'the seeded file is listed');
-    const item = deps.tree.getTreeItem(node);
-    assert.equal(labelOf(item), `${tag}-train-0.jsonl`);
-    assert.equal(item.id, node.file.id);
-    assert.match(String(item.description), /^\d+ B · (just now|\d+ (seconds?|minutes?) ago)$/);
-    assert.equal((item.iconPath as vscode.ThemeIcon).id, 'json');
-    assert.match(item.contextValue ?? '', /^mistralFile/);
-    assert.equal(item.command?.command, 'mistral.openFile');
-    const tooltip = (item.tooltip as vscode.MarkdownString).value;
-    for (const value of [node.file.id, 'fine\\-tune', 'instruct', 'upload', node.file.signature ?? '', 'workspace']) {
+    const file = seeded['fine-tune'][0];
+    const row = (await rowsUnder(deps.tree, 'Fine-tune')).find((r) => r.label === `${tag}-train-0.jsonl`);
+    assert.ok(row, 'the seeded file has a row');
+    assert.equal(row.id, file.id);
+    assert.match(row.description ?? '', /^\d+ B · (just now|\d+ (seconds?|minutes?) ago)$/);
+    assert.equal(row.icon, 'json');
+    assert.equal(row.collapsible, 'none');
+    assert.match(row.contextValue ?? '', /^mistralFile\.jsonl$/);
+    assert.equal(row.command?.command, 'mistral.openFile');
+    assert.deepEqual((row.command?.arguments as Array<{ id: string }>).map((f) => f.id), [file.id], 'a click opens this file');
+    const tooltip = row.tooltip ?? '';
+    for (const value of [file.id, 'fine\\-tune', 'instruct', 'upload', file.signature ?? '', 'workspace']) {
       assert.ok(tooltip.includes(value), `tooltip mentions ${value}:\n${tooltip}`);
     }
     for (const field of ['ID', 'Size', 'Created', 'Purpose', 'Sample type', 'Source', 'Lines', 'MIME type', 'Signature', 'Visibility', 'Expires']) {
       assert.ok(tooltip.includes(`| ${field} |`), `tooltip row ${field}`);
     }
-    const pdf = (await childrenOf(deps, 'ocr')).find((n): n is FileNode => n.kind === 'file');
-    assert.equal((deps.tree.getTreeItem(pdf!).iconPath as vscode.ThemeIcon).id, 'file-pdf');
+    const pdf = (await rowsUnder(deps.tree, 'OCR')).find((r) => r.label === `${tag}-scan.pdf`);
+    assert.equal(pdf?.icon, 'file-pdf');
   });
 
   it('pages a group with the page-size setting and a Load more row', async () => {
     const restore = await withSetting('mistral', 'pageSize', 2);
     try {
       await vscode.commands.executeCommand('mistral.refresh');
-      let children = await childrenOf(deps, 'fine-tune');
-      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'loadMore']);
-      const loadMore = deps.tree.getTreeItem(children[2]);
-      assert.equal(loadMore.command?.command, 'mistral.loadMore');
-      assert.equal(loadMore.description, '2 of 5 shown');
-      await vscode.commands.executeCommand(loadMore.command!.command, ...(loadMore.command!.arguments ?? []));
-      children = await childrenOf(deps, 'fine-tune');
-      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'file', 'file', 'loadMore']);
+      const names = (n: number): string[] => [4, 3, 2, 1, 0].slice(0, n).map((i) => `${tag}-train-${i}.jsonl`);
+      let rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.deepEqual(rows.map((r) => r.label), [...names(2), 'Load more…'], 'newest first, then Load more');
+      const loadMore = rows[2];
+      assert.deepEqual([loadMore.description, loadMore.icon, loadMore.contextValue], ['2 of 5 shown', 'ellipsis', 'mistralLoadMore']);
+      assert.ok(loadMore.command, 'Load more runs a command on click');
+      await vscode.commands.executeCommand(loadMore.command.command, ...loadMore.command.arguments);
+      rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.deepEqual(rows.map((r) => r.label), [...names(4), 'Load more…']);
+      assert.equal(rows[4].description, '4 of 5 shown');
       await vscode.commands.executeCommand('mistral.loadMore', 'fine-tune');
-      children = await childrenOf(deps, 'fine-tune');
-      assert.deepEqual(children.map((n) => n.kind), ['file', 'file', 'file', 'file', 'file']);
-      const ids = children.map((n) => (n as FileNode).file.id);
-      assert.deepEqual([...ids].sort(), seeded['fine-tune'].map((f) => f.id).sort());
-      assert.equal(deps.tree.getTreeItem(((await deps.tree.getChildren()) as GroupNode[])[0]).description, '5 files');
+      rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.deepEqual(rows.map((r) => r.label), names(5), 'every file once, and no Load more');
+      assert.deepEqual(rows.map((r) => r.id), [...seeded['fine-tune']].reverse().map((f) => f.id));
+      assert.equal((await rootRows(deps.tree))[0].description, '5 files');
     } finally {
+      await restore();
+    }
+  });
+
+  it('shows a failed Load more as an error row whose click loads that page', async () => {
+    const restore = await withSetting('mistral', 'pageSize', 2);
+    try {
+      await vscode.commands.executeCommand('mistral.refresh');
+      await addFault({ method: 'GET', path: '^/v1/files$', status: 400, count: 1 });
+      await vscode.commands.executeCommand('mistral.loadMore', 'fine-tune');
+      let rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.equal(rows.length, 3, 'the two loaded files, then the error row in place of Load more');
+      const error = rows[2];
+      assert.match(error.label, /^Could not load more: .*400.* \(click to retry\)$/);
+      assert.deepEqual([error.icon, error.iconColor, error.contextValue], ['error', 'list.errorForeground', 'mistralError']);
+      assert.ok(error.command, 'the error row runs a command on click');
+      const { requests } = await requestsDuring(() => vscode.commands.executeCommand(error.command!.command, ...error.command!.arguments));
+      assert.deepEqual(requestsTo(requests, 'GET', /^\/v1\/files$/).filter((r) => /(^|&)purpose=fine-tune(&|$)/.test(r.query)).map((r) => /(^|&)page=(\d+)/.exec(r.query)?.[2]), ['1'],
+        'the click asked for the page that failed, and only that');
+      rows = await rowsUnder(deps.tree, 'Fine-tune');
+      assert.deepEqual(rows.map((r) => r.label), [4, 3, 2, 1].map((i) => `${tag}-train-${i}.jsonl`).concat('Load more…'));
+      assert.equal(rows[4].description, '4 of 5 shown');
+    } finally {
+      await clearFaults();
       await restore();
     }
   });
@@ -102,18 +129,24 @@ describe('Files tree', function () {
     await vscode.commands.executeCommand('mistral.filter', { search: `${tag}-train-3` });
     assert.equal(deps.filter.active, true);
     assert.match(deps.tree.treeView.message ?? '', new RegExp(`${tag}-train-3.*Clear Filter`));
-    let children = await childrenOf(deps, 'fine-tune');
-    assert.deepEqual(children.map((n) => (n.kind === 'file' ? n.file.filename : n.kind)), [`${tag}-train-3.jsonl`]);
-    assert.deepEqual(await childrenOf(deps, 'batch').then((c) => c.map((n) => n.kind)), ['message']);
+    // Groups without a match do not open; the one with a match opens on its only file.
+    const outline = (rows: Row[]): unknown[] => rows.map((r) => [r.depth, r.label, r.depth === 0 ? r.description : '…', r.collapsible]);
+    assert.deepEqual(outline(await rowsOf(deps.tree)), [
+      [0, 'Fine-tune', '1 file', 'expanded'],
+      [1, `${tag}-train-3.jsonl`, '…', 'none'],
+      [0, 'Batch', '0 files', 'none'],
+      [0, 'OCR', '0 files', 'none'],
+      [0, 'Audio', '0 files', 'none'],
+    ]);
 
     await vscode.commands.executeCommand('mistral.filter', { search: tag, sampleTypes: ['batch_request'], sources: ['upload'] });
-    assert.deepEqual(((await deps.tree.getChildren()) as GroupNode[]).map((g) => deps.tree.getTreeItem(g).description), ['0 files', '1 file', '0 files', '0 files']);
+    assert.deepEqual((await rootRows(deps.tree)).map((g) => g.description), ['0 files', '1 file', '0 files', '0 files']);
 
     await vscode.commands.executeCommand('mistral.clearFilter');
     assert.equal(deps.filter.active, false);
     assert.equal(deps.tree.treeView.message, undefined);
-    children = await childrenOf(deps, 'fine-tune');
-    assert.ok(children.filter((n) => n.kind === 'file').length >= 5, 'all files are back');
+    const unfiltered = await rowsUnder(deps.tree, 'Fine-tune');
+    assert.ok(unfiltered.filter((r) => r.label.startsWith(`${tag}-train-`)).length >= 5, 'all files are back');
     await vscode.commands.executeCommand('mistral.filter', { search: tag });
   });
 
@@ -123,8 +156,7 @@ describe('Files tree', function () {
       // Accepting every step unchanged (Enter, Enter, Enter) must keep the filter as it was.
       await acceptQuickPicksUntilDone(vscode.commands.executeCommand('mistral.filter'));
       assert.deepEqual(deps.filter.value, { search: tag, sampleTypes: ['batch_request'], sources: undefined });
-      const counts = ((await deps.tree.getChildren()) as GroupNode[]).map((g) => deps.tree.getTreeItem(g).description);
-      assert.deepEqual(counts, ['0 files', '1 file', '0 files', '0 files']);
+      assert.deepEqual((await rootRows(deps.tree)).map((g) => g.description), ['0 files', '1 file', '0 files', '0 files']);
     } finally {
       await vscode.commands.executeCommand('mistral.filter', { search: tag });
     }
@@ -157,15 +189,15 @@ describe('Files tree', function () {
     await deps.tree.dragAndDrop.handleDrop(batchGroup, transfer, new vscode.CancellationTokenSource().token);
     const remote = await eventually('the dropped file on the service', async () => (await remoteFilesNamed(`${tag}-dropped.jsonl`))[0]);
     assert.equal(remote.purpose, 'batch');
-    const batch = await childrenOf(deps, 'batch');
-    assert.ok(batch.some((n) => n.kind === 'file' && n.file.id === remote.id), 'the tree lists the dropped file');
+    const row = (await rowsUnder(deps.tree, 'Batch')).find((r) => r.id === remote.id);
+    assert.equal(row?.label, `${tag}-dropped.jsonl`, 'the tree shows the dropped file');
   });
 
   it('retries a 429 transparently: the tree loads and shows no error', async () => {
     await addFault({ method: 'GET', path: '^/v1/files$', status: 429, retryAfterSeconds: 0, count: 2 });
     await vscode.commands.executeCommand('mistral.refresh');
     assert.equal(deps.tree.problem, undefined);
-    assert.equal(((await deps.tree.getChildren()) as GroupNode[]).length, 4);
+    assert.deepEqual((await rootRows(deps.tree)).map((g) => g.label), ['Fine-tune', 'Batch', 'OCR', 'Audio']);
     const after = await api('/v1/files?page_size=1');
     assert.equal(after.status, 200, 'both scheduled 429s were consumed by the tree load');
   });
@@ -176,7 +208,7 @@ describe('Files tree', function () {
       await vscode.commands.executeCommand('mistral.refresh');
       assert.equal(deps.tree.problem, 'unreachable');
       assert.match(deps.tree.problemMessage ?? '', /127\.0\.0\.1/);
-      assert.deepEqual(await deps.tree.getChildren(), []);
+      assert.deepEqual(await rowsOf(deps.tree), [], 'no rows, so VS Code shows the welcome');
       // VS Code hides welcome content (its Retry and Show Log buttons) while the view has a message, filter or not.
       assert.ok(deps.filter.active, 'this suite runs with a filter set');
       assert.equal(deps.tree.treeView.message, undefined);
@@ -185,7 +217,7 @@ describe('Files tree', function () {
     }
     await vscode.commands.executeCommand('mistral.refresh');
     assert.equal(deps.tree.problem, undefined);
-    assert.equal(((await deps.tree.getChildren()) as GroupNode[]).length, 4);
+    assert.deepEqual((await rootRows(deps.tree)).map((g) => g.label), ['Fine-tune', 'Batch', 'OCR', 'Audio']);
   });
 
   it('says the key was rejected on a 401', async () => {
@@ -209,7 +241,7 @@ describe('Files tree', function () {
       await vscode.commands.executeCommand('mistral.refresh');
       assert.equal(deps.tree.problem, 'unreachable');
       assert.match(deps.tree.problemMessage ?? '', new RegExp(`127\\.0\\.0\\.1:${port}`));
-      assert.deepEqual(await deps.tree.getChildren(), []);
+      assert.deepEqual(await rowsOf(deps.tree), []);
     } finally {
       await restore();
     }
@@ -218,22 +250,23 @@ describe('Files tree', function () {
   });
 
   it('reloads every group from the view title even when VS Code passes the selected file, and one group from its menu', async () => {
-    const fineTuneFile = (await childrenOf(deps, 'fine-tune')).find((n): n is FileNode => n.kind === 'file');
-    assert.ok(fineTuneFile);
-    const before = (await childrenOf(deps, 'batch')).filter((n) => n.kind === 'file').length;
+    // VS Code passes the command the elements themselves (the selected file; the group whose menu was used).
+    const groups = (await deps.tree.getChildren()) as GroupNode[];
+    const fineTuneFile = (await deps.tree.getChildren(groups.find((g) => g.purpose === 'fine-tune')))[0];
+    assert.equal(fineTuneFile?.kind, 'file');
+    const fileRows = async (label: string): Promise<string[]> => (await rowsUnder(deps.tree, label)).filter((r) => r.icon !== 'info').map((r) => r.label);
+    const before = await fileRows('Batch');
     const added = await seedRemoteFile(`${tag}-late-requests.jsonl`, `${JSON.stringify({ custom_id: '1', body: { messages: [] } })}\n`, 'batch');
     // What the view-title Refresh receives when a fine-tune file is selected.
     await vscode.commands.executeCommand('mistral.refresh', fineTuneFile, [fineTuneFile]);
-    const batchAfter = await childrenOf(deps, 'batch');
-    assert.equal(batchAfter.filter((n) => n.kind === 'file').length, before + 1, 'the batch group reloaded too');
-    assert.ok(batchAfter.some((n) => n.kind === 'file' && n.file.id === added.id));
+    assert.deepEqual(await fileRows('Batch'), [added.filename, ...before], 'the batch group reloaded too');
 
     const ocrFile = await seedRemoteFile(`${tag}-late-scan.pdf`, Buffer.from(`%PDF-1.4\n${tag}\n%%EOF\n`), 'ocr');
     const ocrGroup = ((await deps.tree.getChildren()) as GroupNode[]).find((g) => g.purpose === 'ocr');
     assert.ok(ocrGroup);
-    assert.equal(deps.tree.getTreeItem(ocrGroup).contextValue, 'mistralPurpose.upload', 'the group menu (Refresh Group) matches this node');
+    assert.equal((await rootRows(deps.tree)).find((r) => r.label === 'OCR')?.contextValue, 'mistralPurpose.upload', 'the group menu (Refresh Group) matches this row');
     await vscode.commands.executeCommand('mistral.refreshGroup', ocrGroup);
-    assert.ok((await childrenOf(deps, 'ocr')).some((n) => n.kind === 'file' && n.file.id === ocrFile.id));
+    assert.ok((await fileRows('OCR')).includes(ocrFile.filename));
     await vscode.commands.executeCommand('mistral.delete', [added, ocrFile], { confirm: false });
   });
 
@@ -254,14 +287,12 @@ describe('Files tree', function () {
     const restore = await withSetting('mistral', 'baseUrl', emulator.url);
     try {
       await vscode.commands.executeCommand('mistral.clearFilter');
-      const groups = (await deps.tree.getChildren()) as GroupNode[];
-      assert.deepEqual(groups.map((g) => g.purpose), ['fine-tune', 'batch', 'ocr', 'audio', 'distillation']);
-      const item = deps.tree.getTreeItem(groups[4]);
-      assert.equal(labelOf(item), 'distillation');
-      assert.equal(item.description, '1 file');
-      assert.equal(item.contextValue, 'mistralPurpose', 'no "upload to this purpose" on a purpose the upload endpoint refuses');
-      const children: TreeNode[] = await deps.tree.getChildren(groups[4]);
-      assert.deepEqual(children.map((n) => (n.kind === 'file' ? n.file.id : n.kind)), [id]);
+      const groups = await rootRows(deps.tree);
+      assert.deepEqual(groups.map((g) => g.label), ['Fine-tune', 'Batch', 'OCR', 'Audio', 'distillation']);
+      const group = groups[4];
+      assert.deepEqual([group.description, group.icon, group.collapsible], ['1 file', 'folder', 'expanded']);
+      assert.equal(group.contextValue, 'mistralPurpose', 'no "upload to this purpose" on a purpose the upload endpoint refuses');
+      assert.deepEqual((await rowsUnder(deps.tree, 'distillation')).map((r) => [r.id, r.label]), [[id, 'distilled.jsonl']]);
     } finally {
       await restore();
       await emulator.close();

@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
+import { rowsUnder } from './coreSupport';
 import { retryFailed, type UploadOutcome } from '../../src/extension/files/commands/upload';
 import {
   acceptQuickPicksUntilDone,
@@ -19,8 +20,11 @@ import {
   remoteContent,
   remoteFile,
   remoteFilesNamed,
+  requestsDuring,
+  requestsTo,
   setSetting,
   uniqueTag,
+  withoutAsking,
   writeFile,
 } from './fileCommandsSupport';
 
@@ -64,7 +68,7 @@ describe('Upload command', function () {
     assert.deepEqual(await remoteContent(trainFile.id), fs.readFileSync(train.fsPath));
     assert.deepEqual(await remoteContent(batchFile.id), fs.readFileSync(requests.fsPath));
     // The new file is in the tree: its group was reloaded and the file revealed.
-    await eventually('the uploaded file in the tree', () => deps.tree.model.find(batchFile.id) !== undefined);
+    await eventually('the uploaded file in the tree', async () => (await rowsUnder(deps.tree, 'Batch')).some((r) => r.id === batchFile.id && r.label === batchFile.filename));
   });
 
   it('detects purposes without asking when told "auto": pdf → ocr, audio → audio, jsonl → fine-tune or batch', async () => {
@@ -73,7 +77,8 @@ describe('Upload command', function () {
     const audio = writeFile(dir, `talk-${tag}.mp3`, Buffer.from([0x49, 0x44, 0x33, 4, 0, 0, ...Buffer.from(tag)]));
     const batch = writeFile(dir, `b-${tag}.jsonl`, `${batchLine('only', tag)}\n`);
     const pretrain = writeFile(dir, `p-${tag}.jsonl`, `${JSON.stringify({ text: tag })}\n`);
-    const outcome = await upload({ uris: [pdf, audio, batch, pretrain], purpose: 'auto', visibility: 'user' });
+    // The purpose QuickPick, had it opened, would wait for an Enter nobody presses here.
+    const outcome = await withoutAsking(upload({ uris: [pdf, audio, batch, pretrain], purpose: 'auto', visibility: 'user' }), 15);
     assert.deepEqual(outcome.failed, []);
     const purposeOf = (uri: vscode.Uri) => outcome.uploaded.find((file) => file.filename === path.basename(uri.fsPath))?.purpose;
     assert.deepEqual([pdf, audio, batch, pretrain].map(purposeOf), ['ocr', 'audio', 'batch', 'fine-tune']);
@@ -114,9 +119,10 @@ describe('Upload command', function () {
         '{"messages":[{"role":"user","content":"Hi"}]}',
       ].join('\n') + '\n',
     );
-    const outcome = await upload({ uris: [uri], purpose: 'fine-tune', validation: 'block' });
+    const { result: outcome, requests } = await requestsDuring(() => upload({ uris: [uri], purpose: 'fine-tune', validation: 'block' }));
     assert.deepEqual(outcome.uploaded, []);
     assert.deepEqual(outcome.blocked.map((u) => u.fsPath), [uri.fsPath]);
+    assert.deepEqual(requestsTo(requests, 'POST', /^\/v1\/files$/), [], 'an upload was sent');
     assert.deepEqual(await remoteFilesNamed(path.basename(uri.fsPath)), []);
     const problems = mistralDiagnostics(uri).map(({ range, code, severity }) => ({ range, code, severity }));
     assert.deepEqual(problems, [

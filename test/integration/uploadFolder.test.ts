@@ -11,11 +11,10 @@ import * as vscode from 'vscode';
 import type { MistralFile } from '../../src/api/files/types';
 import type { UploadFolderOutcome } from '../../src/extension/files/commands/uploadFolder';
 import type { UploadOutcome } from '../../src/extension/files/commands/upload';
-import type { FileNode, GroupNode } from '../../src/extension/files/tree/treeItems';
 import { fileTreeItem, groupTreeItem } from '../../src/extension/files/tree/treeItems';
-import { childrenOf, labelOf } from './coreSupport';
+import { labelOf, rootRows, rowsUnder } from './coreSupport';
 import {
-  acceptQuickPicksUntilDone, activateWithKey, batchLine, closeAllEditors, freshFolder, instructLine, remoteFile, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, type ExtensionHandles,
+  acceptQuickPicksUntilDone, activateWithKey, batchLine, closeAllEditors, eventually, freshFolder, instructLine, remoteFile, remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile, type ExtensionHandles,
 } from './fileCommandsSupport';
 
 describe('Upload Folder, expiry, duplicates and the view’s rough edges', function () {
@@ -56,7 +55,8 @@ describe('Upload Folder, expiry, duplicates and the view’s rough edges', funct
     const remote = await remoteFile(byName.get(`train-${tag}.jsonl`)!.id);
     assert.ok(remote?.expires_at, 'the expiry reached the service');
     assert.equal(remote.expires_at - remote.created_at, 48 * 3600);
-    assert.match(String(fileTreeItem(remote).description), /expires in 2 days$/);
+    const row = await eventually('the uploaded file in the tree', async () => (await rowsUnder(deps.tree, 'Fine-tune')).find((r) => r.id === remote.id));
+    assert.match(row.description ?? '', /expires in 2 days$/);
   });
 
   it('uploads a folder dropped on a purpose group, asking only for the file types (the pre-ticked ones accepted)', async () => {
@@ -109,14 +109,11 @@ describe('Upload Folder, expiry, duplicates and the view’s rough edges', funct
     const tag = uniqueTag();
     await seedRemoteFile(`only-${tag}.jsonl`, `${instructLine(tag, 'a')}\n`, 'fine-tune');
     await vscode.commands.executeCommand('mistral.filter', { search: tag, sources: ['upload'] });
-    const groups = (await deps.tree.getChildren()) as GroupNode[];
-    const states = groups.map((g) => deps.tree.getTreeItem(g).collapsibleState);
-    assert.deepEqual(states, [vscode.TreeItemCollapsibleState.Expanded, vscode.TreeItemCollapsibleState.None, vscode.TreeItemCollapsibleState.None, vscode.TreeItemCollapsibleState.None]);
+    assert.deepEqual((await rootRows(deps.tree)).map((g) => g.collapsible), ['expanded', 'none', 'none', 'none']);
     assert.equal(groupTreeItem(undefined, 'batch', 'date', true).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'a group not loaded yet can still open');
     await acceptQuickPicksUntilDone(vscode.commands.executeCommand('mistral.filter'));
     assert.deepEqual(deps.filter.value, { search: tag, sampleTypes: undefined, sources: ['upload'] });
-    const files = (await childrenOf(deps, 'fine-tune')).filter((n): n is FileNode => n.kind === 'file');
-    assert.deepEqual(files.map((n) => n.file.filename), [`only-${tag}.jsonl`]);
+    assert.deepEqual((await rowsUnder(deps.tree, 'Fine-tune')).map((r) => r.label), [`only-${tag}.jsonl`]);
   });
 
   it('binds Delete, F5 and Ctrl+C in the Files view, and Go to File everywhere', () => {

@@ -3,6 +3,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import { REQUEST_LOG_LIMIT } from '../emulator/requestLog';
 import { buildSignedUrl } from '../emulator/signedUrl';
 import { call, eventually, startTestEmulator, storedFiles, upload, type TestEmulator } from '../emulator/testSupport';
 
@@ -202,5 +203,45 @@ describe('emulator: signed URLs', () => {
     const res = await fetchUrl(url);
     assert.equal(res.status, 404);
     assert.equal(res.headers['x-ms-error-code'], 'BlobNotFound');
+  });
+});
+
+describe('emulator: request log', () => {
+  let emulator: TestEmulator;
+  beforeEach(async () => { emulator = await startTestEmulator(); });
+  afterEach(async () => { await emulator.dispose(); });
+
+  it('lists the API requests with their status, never the control routes, from a point on, and clears', async () => {
+    await call(emulator.url, '/v1/files?page_size=1');
+    await call(emulator.url, '/v1/files', { apiKey: 'wrong' });
+    emulator.faults.add({ path: '/url$', status: 429 });
+    await call(emulator.url, '/v1/files/missing/url?expiry=2');
+    await call(emulator.url, '/_emulator/health');
+    const all = await call(emulator.url, '/_emulator/requests');
+    assert.equal(all.status, 200);
+    assert.deepEqual(all.json.data.map(({ method, path: p, query, status }: Record<string, unknown>) => ({ method, path: p, query, status })), [
+      { method: 'GET', path: '/v1/files', query: 'page_size=1', status: 200 },
+      { method: 'GET', path: '/v1/files', query: '', status: 401 },
+      { method: 'GET', path: '/v1/files/missing/url', query: 'expiry=2', status: 429 },
+    ]);
+    assert.equal(all.json.lastSeq, all.json.data[2].seq);
+
+    await call(emulator.url, '/v1/files/00000000-0000-4000-8000-000000000000', { method: 'DELETE' });
+    const later = await call(emulator.url, `/_emulator/requests?after=${all.json.lastSeq}`);
+    assert.deepEqual(later.json.data.map((r: { path: string; status: number }) => [r.path, r.status]), [['/v1/files/00000000-0000-4000-8000-000000000000', 404]]);
+
+    assert.equal((await call(emulator.url, '/_emulator/requests', { apiKey: null })).status, 401);
+    assert.equal((await call(emulator.url, '/_emulator/requests?after=soon')).status, 400);
+    assert.equal((await call(emulator.url, '/_emulator/requests', { method: 'DELETE' })).status, 200);
+    assert.deepEqual((await call(emulator.url, '/_emulator/requests')).json.data, []);
+    assert.deepEqual(emulator.requests.since(0), []);
+  });
+
+  it('keeps only the newest requests', async () => {
+    for (let i = 0; i < REQUEST_LOG_LIMIT + 5; i++) await call(emulator.url, `/v1/files/f${i}`);
+    const kept = emulator.requests.since(0);
+    assert.equal(kept.length, REQUEST_LOG_LIMIT);
+    assert.equal(kept[0].path, '/v1/files/f5');
+    assert.equal(kept.at(-1)?.path, `/v1/files/f${REQUEST_LOG_LIMIT + 4}`);
   });
 });

@@ -137,6 +137,8 @@ function pickFile(deps: Deps): Promise<MistralFile | undefined> {
     const disposables = [
       pick.onDidChangeValue((value) => {
         clearTimeout(timer);
+        // An answer still on its way is for older text (the list shown on opening, say): it must not replace these rows.
+        request?.abort();
         const reference = parseFileReference(value);
         // Until the server answers, the rows already listed narrow to the typed text rather than show stale matches.
         if (reference.kind === 'search') {

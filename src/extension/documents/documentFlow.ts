@@ -1,7 +1,7 @@
 /**
- * What Run OCR and Transcribe share: the file the command was run on (a local file from the Explorer or an editor,
- * or a remote one from the Files view), the checked upload of a local file, the folder the result is saved in, the
- * question before replacing a file, and opening the result.
+ * What Run OCR and Transcribe share: the files the command was run on (local files from the Explorer or an editor,
+ * or remote ones from the Files view), the checked upload of a local file, the folder the result is saved in, the
+ * question before replacing a file, opening the result, and the run on one file (several: documentRun.ts).
  */
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';

@@ -4,16 +4,23 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { DocumentOutcome } from '../../src/extension/documents/documentFlow';
+import type { DocumentRunOutcome } from '../../src/extension/documents/documentRun';
 import type { UploadOutcome } from '../../src/extension/files/commands/upload';
-import { pdfDocument, reportPdf, textPage, toneWav } from '../emulator/seedContent';
+import { pdfDocument, receiptPng, reportPdf, textPage, toneWav } from '../emulator/seedContent';
 import {
-  acceptQuickPicksUntilDone, activateWithKey, closeAllEditors, eventually, fileNode, freshFolder, remoteContent, remoteFile, remoteFilesNamed,
-  seedRemoteFile, uniqueTag, writeFile,
+  acceptQuickPicksUntilDone, activateWithKey, addFault, clearFaults, closeAllEditors, eventually, fileNode, freshFolder, remoteContent, remoteFile,
+  remoteFilesNamed, seedRemoteFile, uniqueTag, writeFile,
 } from './fileCommandsSupport';
 
 async function run(command: 'mistral.runOcr' | 'mistral.transcribe', ...args: unknown[]): Promise<DocumentOutcome> {
   const outcome = await vscode.commands.executeCommand<DocumentOutcome | undefined>(command, ...args);
   assert.ok(outcome, `${command} returned nothing`);
+  return outcome;
+}
+
+async function runSeveral(command: 'mistral.runOcr' | 'mistral.transcribe', ...args: unknown[]): Promise<DocumentRunOutcome> {
+  const outcome = await vscode.commands.executeCommand<DocumentRunOutcome | undefined>(command, ...args);
+  assert.ok(outcome && 'done' in outcome, `${command} did not run over several files: ${JSON.stringify(outcome)}`);
   return outcome;
 }
 
@@ -129,5 +136,92 @@ describe('Run OCR and Transcribe', function () {
     const viewed = await run('mistral.transcribe', { file: remote, output: 'view' });
     assert.equal(viewed.markdown?.scheme, 'mistral-result');
     assert.match((await vscode.workspace.openTextDocument(viewed.markdown as vscode.Uri)).getText(), new RegExp(`Emulated transcript of call-${tag}\\.wav`));
+  });
+
+  describe('on several files', () => {
+    afterEach(async () => {
+      await clearFaults();
+    });
+
+    it('reads every file of an Explorer selection into Markdown beside it, opening no editor, with one summary', async () => {
+      const tag = uniqueTag();
+      const folder = freshFolder('ocr-several');
+      const names = ['alpha', 'beta', 'gamma'].map((stem) => `${stem}-${tag}`);
+      const [a, b, c] = names.map((stem) => writeFile(folder, `${stem}.pdf`, pdfDocument([textPage([`Title ${stem}`])])));
+      // The Explorer passes (clicked, selected[]); the one folder question's first choice (beside each file) is accepted.
+      const outcome = await acceptQuickPicksUntilDone(runSeveral('mistral.runOcr', b, [a, b, c]));
+      assert.deepEqual(outcome.done.map((done) => done.source), names.map((stem) => `${stem}.pdf`));
+      assert.deepEqual(outcome.failed, []);
+      assert.deepEqual(outcome.skipped, []);
+      assert.equal(outcome.cancelled, false);
+      for (const stem of names) {
+        assert.match(fs.readFileSync(path.join(folder, `${stem}.md`), 'utf8'), new RegExp(`# Title ${stem}`));
+        assert.equal((await remoteFilesNamed(`${stem}.pdf`))[0]?.purpose, 'ocr');
+      }
+      assert.equal(outcome.summary, `Saved the OCR of "${names[0]}.pdf", "${names[1]}.pdf" and "${names[2]}.pdf".`);
+      assert.deepEqual(openTabs().filter((tab) => tab.kind !== 'other'), [], 'no editor or preview opened');
+    });
+
+    it('skips a file OCR does not read and says so, without uploading it', async () => {
+      const tag = uniqueTag();
+      const pdf = writeFile(dir, `minutes-${tag}.pdf`, pdfDocument([textPage(['Minutes', tag])]));
+      const notes = writeFile(dir, `notes-${tag}.txt`, 'plain text');
+      const out = freshFolder('ocr-skip');
+      const outcome = await runSeveral('mistral.runOcr', pdf, [pdf, notes], { folder: out });
+      assert.deepEqual(outcome.done.map((done) => done.markdown.fsPath), [path.join(out, `minutes-${tag}.md`)]);
+      assert.deepEqual(outcome.skipped.map((skipped) => skipped.source), [`notes-${tag}.txt`]);
+      assert.equal(outcome.summary, `Saved the OCR of "minutes-${tag}.pdf". Skipped, not a document or image: "notes-${tag}.txt".`);
+      assert.deepEqual(await remoteFilesNamed(`notes-${tag}.txt`), []);
+    });
+
+    it('goes on after a file fails and reports the failure', async () => {
+      const tag = uniqueTag();
+      const out = freshFolder('ocr-fail');
+      const [broken, first, second] = ['broken', 'first', 'second'].map((stem) => writeFile(dir, `${stem}-${tag}.pdf`, pdfDocument([textPage([stem, tag])])));
+      // The files are read one after the other in selection order, so the next OCR request is the broken file's.
+      await addFault({ method: 'POST', path: '^/v1/ocr$', status: 400, count: 1 });
+      const outcome = await runSeveral('mistral.runOcr', broken, [broken, first, second], { folder: out });
+      assert.deepEqual(outcome.failed.map((failed) => failed.source), [`broken-${tag}.pdf`]);
+      assert.deepEqual(outcome.done.map((done) => path.basename(done.markdown.fsPath)), [`first-${tag}.md`, `second-${tag}.md`]);
+      assert.deepEqual(fs.readdirSync(out).filter((name) => name.endsWith('.md')).sort(), [`first-${tag}.md`, `second-${tag}.md`]);
+      assert.match(outcome.summary ?? '', new RegExp(`^Saved the OCR of "first-${tag}\\.pdf" and "second-${tag}\\.pdf"\\. Failed: "broken-${tag}\\.pdf": .+\\.$`));
+    });
+
+    it('never writes two results over each other or over an existing one: the later ones get numbers, and the summary says so', async () => {
+      const tag = uniqueTag();
+      const folder = freshFolder('ocr-names');
+      const pdf = writeFile(folder, `scan-${tag}.pdf`, pdfDocument([textPage(['Scan', tag])]));
+      const png = writeFile(folder, `scan-${tag}.png`, receiptPng());
+      fs.writeFileSync(path.join(folder, `scan-${tag}.md`), 'my notes\n');
+      const outcome = await runSeveral('mistral.runOcr', pdf, [pdf, png], { folder: 'beside', ifExists: 'keepBoth' });
+      assert.deepEqual(outcome.done.map((done) => path.basename(done.markdown.fsPath)), [`scan-${tag} (1).md`, `scan-${tag} (2).md`]);
+      assert.equal(fs.readFileSync(path.join(folder, `scan-${tag}.md`), 'utf8'), 'my notes\n');
+      assert.match(outcome.summary ?? '', /Saved under a new name, the existing file kept: /);
+    });
+
+    it('transcribes a selection of recordings, skipping what is not one', async () => {
+      const tag = uniqueTag();
+      const out = freshFolder('transcripts-several');
+      const one = writeFile(dir, `one-${tag}.wav`, toneWav());
+      const two = writeFile(dir, `two-${tag}.wav`, toneWav());
+      const pdf = writeFile(dir, `paper-${tag}.pdf`, reportPdf());
+      const outcome = await runSeveral('mistral.transcribe', one, [one, two, pdf], { folder: out });
+      assert.deepEqual(fs.readdirSync(out).sort(), [`one-${tag}.transcript.md`, `two-${tag}.transcript.md`]);
+      assert.equal(outcome.summary, `Saved the transcripts of "one-${tag}.wav" and "two-${tag}.wav". Skipped, not a recording: "paper-${tag}.pdf".`);
+    });
+
+    it('reads a Files-view selection of remote files into one folder, skipping a file of another type', async () => {
+      const tag = uniqueTag();
+      const out = freshFolder('ocr-remote');
+      const nodes = [
+        fileNode(await seedRemoteFile(`remote-a-${tag}.pdf`, pdfDocument([textPage(['A', tag])]), 'ocr')),
+        fileNode(await seedRemoteFile(`remote-b-${tag}.pdf`, pdfDocument([textPage(['B', tag])]), 'ocr')),
+        fileNode(await seedRemoteFile(`lines-${tag}.jsonl`, '{}\n', 'batch')),
+      ];
+      // The Files view passes (clicked node, selected nodes[]) with the same node objects.
+      const outcome = await runSeveral('mistral.runOcr', nodes[1], nodes, { folder: out });
+      assert.deepEqual(fs.readdirSync(out).filter((name) => name.endsWith('.md')).sort(), [`remote-a-${tag}.md`, `remote-b-${tag}.md`]);
+      assert.deepEqual(outcome.skipped.map((skipped) => skipped.source), [`lines-${tag}.jsonl`]);
+    });
   });
 });

@@ -1,7 +1,7 @@
 /**
- * What Run OCR and Transcribe share: the file the command was run on (a local file from the Explorer or an editor,
- * or a remote one from the Files view), the checked upload of a local file, the folder the result is saved in, the
- * question before replacing a file, and opening the result.
+ * What Run OCR and Transcribe share: the files the command was run on (local files from the Explorer or an editor,
+ * or remote ones from the Files view), the checked upload of a local file, the folder the result is saved in, the
+ * question before replacing a file, opening the result, and the run on one file (several: documentRun.ts).
  */
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
@@ -14,7 +14,7 @@ import { isAbortError } from '../../api/core/errors';
 import { outputStem } from '../../api/documents/output';
 import type { Deps } from '../deps';
 import { toUri, urisFromArgs } from '../shared/args';
-import { fileOrIdFromArg, isMistralFile } from '../shared/fileArgs';
+import { fileOrIdFromArg, filesOrIdsFromArgs, isMistralFile } from '../shared/fileArgs';
 import { showError, withCancellableProgress, type ProgressSink } from '../shared/feedback';
 import { checkUploads } from '../shared/uploadChecks';
 
@@ -24,11 +24,17 @@ export interface DocumentCommandOptions {
   uri?: vscode.Uri | string;
   /** A file already uploaded (its id, or the file). */
   file?: MistralFile | string;
-  /** 'save': Markdown (and images) written to a folder; 'view': a read-only editor, nothing saved. Asked for remote files. */
+  /**
+   * 'save': Markdown (and images) written to a folder; 'view': a read-only editor, nothing saved. Asked for one remote
+   * file; the results of several files are always saved.
+   */
   output?: 'save' | 'view';
-  /** Where to save; asked when absent (default: beside the local file, or a folder in the workspace). */
+  /**
+   * Where to save; asked when absent (default: beside the local file, or a folder in the workspace). 'beside': beside
+   * each local file (what a run over several files offers first).
+   */
   folder?: vscode.Uri | string;
-  /** When the Markdown file exists already; asked when absent. */
+  /** When the Markdown file exists already; asked when absent (once for a run over several files). */
   ifExists?: 'replace' | 'keepBoth';
   /** Upload a local file even when its type is only possibly accepted (skips the warning's question). */
   force?: boolean;
@@ -51,20 +57,30 @@ export interface DocumentOutcome {
   stopped?: 'refused' | 'cancelled';
 }
 
-/** The source from a command's arguments: Explorer (uri, uris[]), editor menus (uri), Files view nodes, or options. */
+/** The first source of a command's arguments (see sourcesFromArgs); undefined when none was given. */
 export function sourceFromArgs(args: readonly unknown[]): { source: DocumentSource | undefined; options: DocumentCommandOptions } {
+  const { sources, options } = sourcesFromArgs(args);
+  return { source: sources[0], options };
+}
+
+/**
+ * The sources from a command's arguments: Explorer (clicked, selected[]) gives the whole selection, editor menus
+ * (uri, context) one file, the Files view (node, selected nodes[]) its selection, options one `uri` or `file`.
+ */
+export function sourcesFromArgs(args: readonly unknown[]): { sources: DocumentSource[]; options: DocumentCommandOptions } {
   const [first, second] = args;
   const options = asDocumentOptions(first) ?? asDocumentOptions(args[args.length - 1]) ?? {};
-  if (options.uri !== undefined) {
-    const uri = toUri(options.uri);
-    return { source: { kind: 'local', uri, name: path.basename(uri.fsPath) }, options };
+  if (options.uri !== undefined) return { sources: [local(toUri(options.uri))], options };
+  if (options.file !== undefined) return { sources: [remote(options.file)], options };
+  // A string is a path here (tests and other extensions pass one), never a file id.
+  if (fileOrIdFromArg(first) !== undefined && !(first instanceof vscode.Uri) && typeof first !== 'string') {
+    return { sources: filesOrIdsFromArgs(first, second).map(remote), options };
   }
-  if (options.file !== undefined) return { source: remote(options.file), options };
-  const remoteArg = fileOrIdFromArg(first);
-  if (remoteArg !== undefined && !(first instanceof vscode.Uri) && typeof first !== 'string') return { source: remote(remoteArg), options };
-  const [uri] = urisFromArgs(first, second);
-  if (uri) return { source: { kind: 'local', uri, name: path.basename(uri.fsPath) }, options };
-  return { source: undefined, options };
+  return { sources: urisFromArgs(first, second).map(local), options };
+}
+
+function local(uri: vscode.Uri): DocumentSource {
+  return { kind: 'local', uri, name: path.basename(uri.fsPath) };
 }
 
 /** An options object: not a Uri, a file or a Files-view node (`{ kind, file }`), and naming at least one option. */
@@ -78,7 +94,7 @@ function remote(file: MistralFile | string): DocumentSource {
 }
 
 /** A remote source given by id is looked up once, for its name (the result is named after it). */
-export async function resolveRemote(deps: Deps, source: DocumentSource & { kind: 'remote' }): Promise<ResolvedSource> {
+export async function resolveRemote(deps: Deps, source: DocumentSource & { kind: 'remote' }): Promise<ResolvedSource & { kind: 'remote' }> {
   const file = typeof source.file === 'string' ? await deps.client.files.retrieve(source.file) : source.file;
   return { kind: 'remote', file, name: file.filename || file.id };
 }
@@ -224,17 +240,36 @@ export interface DocumentJob<T> {
   failed(name: string): string;
   /** The billed call, on the uploaded file. */
   call(fileId: string, signal: AbortSignal): Promise<T>;
-  /** Writes or shows the result; `target` is set when it is to be saved. */
-  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined }): Promise<DocumentOutcome>;
+  /**
+   * Writes or shows the result; `target` is set when it is to be saved. `open`: show it (and say where it went), as
+   * for one file; false in a run over several files, which ends with one summary instead.
+   */
+  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined; open: boolean }): Promise<DocumentOutcome>;
+  /** Opens a saved result, as `finish` does for one file. */
+  show(uri: vscode.Uri): Promise<void>;
+  /** The texts of a run over several files. */
+  several: {
+    progressTitle(count: number): string;
+    /** "Saved the OCR of {list}." */
+    saved(names: string): string;
+    /** Files of another type in the selection, e.g. "Skipped, not a document or image: {list}." */
+    notTaken(names: string): string;
+  };
+}
+
+/** The folder named by the options: a path or URI, or 'beside' a local file. Undefined when it is to be asked. */
+export function givenFolder(folder: vscode.Uri | string | undefined, source: DocumentSource): vscode.Uri | undefined {
+  if (folder === undefined) return undefined;
+  if (folder === 'beside') return source.kind === 'local' ? vscode.Uri.file(path.dirname(source.uri.fsPath)) : undefined;
+  return toUri(folder);
 }
 
 /**
- * The command's whole run: the file (argument, active editor or dialog), the purpose's checks, where the result goes
+ * A run on one file: the file (argument, active editor or dialog), the purpose's checks, where the result goes
  * (settled before the billed call), the upload and the call under one cancellable progress, then `finish`. A failure
  * is shown with *Retry*; a cancellation or dismissed question ends quietly.
  */
-export async function runDocumentJob<T>(deps: Deps, args: readonly unknown[], job: DocumentJob<T>): Promise<DocumentOutcome | undefined> {
-  const { source: given, options } = sourceFromArgs(args);
+export async function runOneDocument<T>(deps: Deps, given: DocumentSource | undefined, options: DocumentCommandOptions, job: DocumentJob<T>): Promise<DocumentOutcome | undefined> {
   const source = given ?? (await pickLocalSource(job.purpose, job.pickTitle));
   if (!source) return undefined;
   const stopped = (why: 'refused' | 'cancelled'): DocumentOutcome => ({ images: [], stopped: why });
@@ -245,7 +280,7 @@ export async function runDocumentJob<T>(deps: Deps, args: readonly unknown[], jo
     if (!output) return stopped('cancelled');
     let target: vscode.Uri | undefined;
     if (output === 'save') {
-      const folder = options.folder !== undefined ? toUri(options.folder) : await chooseFolder(resolved, job.workspaceFolder);
+      const folder = givenFolder(options.folder, resolved) ?? (await chooseFolder(resolved, job.workspaceFolder));
       if (!folder) return stopped('cancelled');
       const name = await resolveTarget(folder, job.outputName(outputStem(resolved.name)), options.ifExists);
       if (!name) return stopped('cancelled');
@@ -256,7 +291,7 @@ export async function runDocumentJob<T>(deps: Deps, args: readonly unknown[], jo
       progress.report({ message: job.working });
       return { fileId: id, result: await job.call(id, signal) };
     });
-    return await job.finish({ result, fileId, source: resolved, target });
+    return await job.finish({ result, fileId, source: resolved, target, open: true });
   } catch (err) {
     if (isAbortError(err)) return stopped('cancelled');
     void showError(deps.log, err, job.failed(source.name), {

@@ -74,6 +74,10 @@ export class ByteProgress {
 export interface ErrorActions {
   /** Offered as *Retry* when the failed action can simply be run again. */
   retry?: () => unknown;
+  /** The retry button's label when *Retry* alone would not say what is repeated (e.g. *Retry Failed*). */
+  retryLabel?: string;
+  /** Further buttons before *Show Log*, e.g. *Open Results* after a run that partly succeeded. */
+  more?: ReadonlyArray<{ title: string; run: () => unknown }>;
 }
 
 /**
@@ -96,7 +100,7 @@ export async function showError(log: vscode.LogOutputChannel, err: unknown, what
  */
 export async function showRunSummary(
   log: vscode.LogOutputChannel,
-  severity: 'error' | 'warning',
+  severity: 'error' | 'warning' | 'info',
   message: string,
   actions: ErrorActions = {},
 ): Promise<void> {
@@ -105,17 +109,19 @@ export async function showRunSummary(
 
 async function showMessageWithLog(
   log: vscode.LogOutputChannel,
-  severity: 'error' | 'warning',
+  severity: 'error' | 'warning' | 'info',
   message: string,
   actions: ErrorActions & { setKey?: boolean },
 ): Promise<void> {
   const showLog = vscode.l10n.t('Show Log');
-  const retry = vscode.l10n.t('Retry');
+  const retry = actions.retryLabel ?? vscode.l10n.t('Retry');
   const setKey = vscode.l10n.t('Set API Key');
-  const items = [...(actions.setKey ? [setKey] : []), ...(actions.retry ? [retry] : []), showLog];
-  const show = severity === 'error' ? vscode.window.showErrorMessage : vscode.window.showWarningMessage;
+  const more = actions.more ?? [];
+  const items = [...(actions.setKey ? [setKey] : []), ...(actions.retry ? [retry] : []), ...more.map((action) => action.title), showLog];
+  const show = severity === 'error' ? vscode.window.showErrorMessage : severity === 'warning' ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
   const choice = await show(message, ...items);
   if (choice === showLog) log.show(true);
   else if (choice === setKey) await vscode.commands.executeCommand('mistral.setApiKey');
   else if (choice === retry) await actions.retry?.();
+  else await more.find((action) => action.title === choice)?.run();
 }

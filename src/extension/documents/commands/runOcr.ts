@@ -1,4 +1,7 @@
-/** `mistral.runOcr`: a PDF or image (local, or already uploaded) becomes Markdown with its images, opened beside its preview. */
+/**
+ * `mistral.runOcr`: a PDF or image (local, or already uploaded) becomes Markdown with its images, opened beside its
+ * preview; a selection of several is read in one run.
+ */
 import * as fs from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +12,8 @@ import type { OcrResult } from '../../../api/documents/types';
 import { joinInside, splitExtension } from '../../../util/sanitizeFilename';
 import type { Deps } from '../../deps';
 import { showError } from '../../shared/feedback';
-import { openWithPreview, runDocumentJob, sourceFromArgs, type DocumentOutcome } from '../documentFlow';
+import { openWithPreview, sourceFromArgs, type DocumentOutcome } from '../documentFlow';
+import { runDocumentJob } from '../documentRun';
 import type { ResultDocuments } from '../resultDocuments';
 
 /** Beyond this many pages a read-only result opens one page at a time, picked from a list. */
@@ -34,17 +38,23 @@ export function registerRunOcr(deps: Deps, results: ResultDocuments): vscode.Dis
       progressTitle: (name) => vscode.l10n.t('Mistral OCR: "{0}"', name),
       working: vscode.l10n.t('reading the pages…'),
       failed: (name) => vscode.l10n.t('OCR of "{0}" failed', name),
+      show: openWithPreview,
+      several: {
+        progressTitle: (count) => vscode.l10n.t('Mistral OCR of {0} files', count),
+        saved: (names) => vscode.l10n.t('Saved the OCR of {0}.', names),
+        notTaken: (names) => vscode.l10n.t('Skipped, not a document or image: {0}.', names),
+      },
       call: (fileId, signal) => deps.client.documents.ocr(fileId, { includeImages: true, pages, signal }),
-      finish: async ({ result, fileId, source, target }) => {
+      finish: async ({ result, fileId, source, target, open }) => {
         deps.log.info(`OCR of ${source.name} (${fileId}): ${result.pages.length} pages with ${result.model}`);
-        return target ? saveResult(result, fileId, target, source.name) : viewResult(results, fileId, source.name, result, options.page);
+        return target ? saveResult(result, fileId, target, source.name, open) : viewResult(results, fileId, source.name, result, options.page);
       },
     });
   });
 }
 
 /** Images first, the Markdown last: a Markdown file on disk always has its images beside it. No file is replaced unasked. */
-async function saveResult(result: OcrResult, fileId: string, target: vscode.Uri, sourceName: string): Promise<DocumentOutcome> {
+async function saveResult(result: OcrResult, fileId: string, target: vscode.Uri, sourceName: string, open: boolean): Promise<DocumentOutcome> {
   const folder = path.dirname(target.fsPath);
   const markdownName = path.basename(target.fsPath);
   await fs.mkdir(folder, { recursive: true });
@@ -56,6 +66,7 @@ async function saveResult(result: OcrResult, fileId: string, target: vscode.Uri,
     images.push(uri);
   }
   await vscode.workspace.fs.writeFile(target, Buffer.from(plan.markdown, 'utf8'));
+  if (!open) return { fileId, markdown: target, images };
   await openWithPreview(target);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved the OCR of "{0}" as {1}, its images beside it.', sourceName, markdownName));
   return { fileId, markdown: target, images };

@@ -72,4 +72,39 @@ describe('Run OCR in the workbench', () => {
     // Later tests find their own webview: this one is closed.
     await workbench.runCommand('View: Close All Editors');
   });
+
+  it('reads a selection of two PDFs with one question each, keeps the earlier result, and opens a result from the summary', async () => {
+    const { workbench, session } = uiContext();
+    const { page } = workbench;
+    const workspace = session.sandbox.workspaceDir;
+    const earlier = fs.readFileSync(path.join(workspace, 'quarterly-report.md'), 'utf8');
+    await workbench.clearNotifications();
+    await workbench.openViewContainer('Explorer');
+    await workbench.explorerRow('invoice.pdf').click();
+    await workbench.explorerRow('quarterly-report.pdf').click({ modifiers: ['Control'] });
+    await workbench.contextMenu(workbench.explorerRow('quarterly-report.pdf'), 'Run OCR');
+    await workbench.pickQuickItem('Beside Each File');
+    // quarterly-report.md is there from the test before: asked once, for the whole run.
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /"quarterly-report\.md" already exists/);
+    await dialog.locator('.monaco-button', { hasText: 'Keep Both' }).click();
+
+    const summary = page.locator('.notifications-toasts .notification-toast', { hasText: 'Saved the OCR of' });
+    await summary.waitFor({ state: 'visible', timeout: 60_000 });
+    const text = await summary.innerText();
+    assert.match(text, /invoice\.pdf/);
+    assert.match(text, /quarterly-report \(1\)\.md/, `the new name is not said: ${text}`);
+    assert.equal(fs.readFileSync(path.join(workspace, 'quarterly-report.md'), 'utf8'), earlier, 'the earlier result was changed');
+    assert.ok(fs.existsSync(path.join(workspace, 'invoice.md')));
+    assert.ok(fs.existsSync(path.join(workspace, 'quarterly-report (1).md')));
+    // No editor per result: the summary offers them.
+    assert.equal(await page.locator('.tab', { hasText: /^invoice\.md/ }).count(), 0, 'a result opened by itself');
+    await summary.locator('.monaco-button', { hasText: 'Open Results' }).click();
+    assert.deepEqual((await workbench.quickPickLabels()).filter((label) => label.endsWith('.md')).sort(), ['invoice.md', 'quarterly-report (1).md']);
+    await workbench.pickQuickItem('invoice.md');
+    await page.locator('.tab', { hasText: /^invoice\.md/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await page.locator('.tab', { hasText: 'Preview invoice.md' }).waitFor({ state: 'visible', timeout: 30_000 });
+    await workbench.runCommand('View: Close All Editors');
+  });
 });

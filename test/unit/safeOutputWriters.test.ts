@@ -5,10 +5,14 @@
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { join } from 'node:path';
 import { convertFile } from '../../src/convert/convert';
+import { reportPdf, toneWav } from '../emulator/seedContent';
+import { runCliIn, startHarness, writeFile, type Harness } from './clientSupport/fixture';
 import { OutputExistsError, splitFile } from '../../src/convert/split';
 import { removeLiveTempFilesSync } from '../../src/util/safeOutput';
 
@@ -152,6 +156,65 @@ describe('safe output: convert, split, ocr, transcribe', function () {
       await assert.rejects(splitFile(path, { validation: { fraction: 0.1 }, signal: controller.signal, onProgress }), { name: 'AbortError' });
       assert.deepEqual(readdirSync(dir), ['data.jsonl']);
       assert.ok(!existsSync(join(dir, 'data.train.jsonl')));
+    });
+  });
+
+  describe('CLI ocr and transcribe', () => {
+    let h: Harness;
+    const outputs: string[] = [];
+    beforeEach(async () => (h = await startHarness()));
+    afterEach(async () => h.close());
+    const workParts = (): string[] => fs.readdirSync(h.workDir).filter((name) => name.endsWith('.part'));
+
+    /** Runs the CLI with the service's answer held back, and creates `name` in the work folder while it waits. */
+    async function createdDuringTheCall(route: string, name: string, args: string[]): Promise<{ code: number; stderr: string }> {
+      h.emulator.faults.add({ method: 'POST', path: `${route}$`, delayMs: 1000 });
+      const run = runCliIn(h, args, outputs);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      fs.writeFileSync(path.join(h.workDir, name), 'mine\n');
+      return run;
+    }
+
+    it('ocr: a Markdown file created while the service read the document is left as it is, without --force', async () => {
+      const id = (await h.client().files.upload(writeFile(h.workDir, 'source.pdf', reportPdf()), { purpose: 'ocr' })).id;
+      fs.rmSync(path.join(h.workDir, 'source.pdf'));
+      const markdown = path.join(h.workDir, 'source.md');
+      const run = await createdDuringTheCall('/v1/ocr', 'source.md', ['ocr', id]);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, `Error: ${markdown} appeared while OCR ran and was left as it is; pass --force to replace it or --out to choose another folder\n`);
+      assert.equal(fs.readFileSync(markdown, 'utf8'), 'mine\n');
+      assert.deepEqual(workParts(), []);
+    });
+
+    it('transcribe --out: a file created during the call is left as it is; a FIFO is written into without --force', async function () {
+      const id = (await h.client().files.upload(writeFile(h.workDir, 'standup.wav', toneWav()), { purpose: 'audio' })).id;
+      const out = path.join(h.workDir, 'standup.txt');
+      const run = await createdDuringTheCall('/v1/audio/transcriptions', 'standup.txt', ['transcribe', id, '--out', 'standup.txt']);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, `Error: ${out} appeared while the transcription ran and was left as it is; pass --force to replace it or give another --out\n`);
+      assert.equal(fs.readFileSync(out, 'utf8'), 'mine\n');
+      assert.deepEqual(workParts(), []);
+
+      const fifo = path.join(h.workDir, 'standup.pipe');
+      const reader = fifoWithReader(fifo);
+      if (!reader) this.skip();
+      try {
+        const piped = await runCliIn(h, ['transcribe', id, '--out', 'standup.pipe'], outputs);
+        assert.equal(piped.code, 0, piped.stderr);
+        assert.equal(await reader.text, 'Emulated transcript of standup.wav (1 s).\n');
+        assert.ok(fs.statSync(fifo).isFIFO(), 'still a FIFO');
+        assert.deepEqual(workParts(), []);
+      } finally {
+        reader.stop();
+      }
+    });
+
+    it('transcribe --out into a missing folder is refused before the (billed) call', async () => {
+      const id = (await h.client().files.upload(writeFile(h.workDir, 'standup.wav', toneWav()), { purpose: 'audio' })).id;
+      const out = path.join(h.workDir, 'nowhere', 'standup.txt');
+      const run = await runCliIn(h, ['transcribe', id, '--out', out], outputs);
+      assert.equal(run.code, 2);
+      assert.equal(run.stderr, `Error: Cannot save to ${out}: the folder ${path.dirname(out)} does not exist\n`);
     });
   });
 });

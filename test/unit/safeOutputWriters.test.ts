@@ -34,7 +34,7 @@ function fifoWithReader(path: string): { text: Promise<string>; stop: () => void
   return { text: new Promise((resolve) => child.on('close', () => resolve(text))), stop: () => child.kill() };
 }
 
-describe('safe output: convert, split, ocr, transcribe', function () {
+describe('safe output: convert, split, ocr, transcribe, batch build', function () {
   this.timeout(30_000);
   let dir: string;
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mf-safe-output-'))));
@@ -202,6 +202,23 @@ describe('safe output: convert, split, ocr, transcribe', function () {
         const piped = await runCliIn(h, ['transcribe', id, '--out', 'standup.pipe'], outputs);
         assert.equal(piped.code, 0, piped.stderr);
         assert.equal(await reader.text, 'Emulated transcript of standup.wav (1 s).\n');
+        assert.ok(fs.statSync(fifo).isFIFO(), 'still a FIFO');
+        assert.deepEqual(workParts(), []);
+      } finally {
+        reader.stop();
+      }
+    });
+
+    it('batch build --out a FIFO writes the requests into it (no --force needed) and leaves it a FIFO', async function () {
+      writeFile(h.workDir, 'prompts.txt', 'First question?\nSecond question?\n');
+      const fifo = path.join(h.workDir, 'requests.pipe');
+      const reader = fifoWithReader(fifo);
+      if (!reader) this.skip();
+      try {
+        const run = await runCliIn(h, ['batch', 'build', '--from', 'prompts.txt', '--model', 'mistral-small-latest', '--out', 'requests.pipe'], outputs);
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(run.stdout, `Wrote 2 requests to ${fifo}\n`);
+        assert.equal((await reader.text).trimEnd().split('\n').length, 2);
         assert.ok(fs.statSync(fifo).isFIFO(), 'still a FIFO');
         assert.deepEqual(workParts(), []);
       } finally {

@@ -225,7 +225,7 @@ export interface DocumentJob<T> {
   /** The billed call, on the uploaded file. */
   call(fileId: string, signal: AbortSignal): Promise<T>;
   /** Writes or shows the result; `target` is set when it is to be saved. */
-  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined }): Promise<DocumentOutcome>;
+  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined; replace: boolean }): Promise<DocumentOutcome>;
 }
 
 /**
@@ -244,19 +244,23 @@ export async function runDocumentJob<T>(deps: Deps, args: readonly unknown[], jo
     const output = options.output ?? (resolved.kind === 'local' ? 'save' : await askOutput(resolved.name));
     if (!output) return stopped('cancelled');
     let target: vscode.Uri | undefined;
+    // Only a file there now, which the user chose to replace; a name free now is never taken from a file that
+    // appears while the service works.
+    let replace = false;
     if (output === 'save') {
       const folder = options.folder !== undefined ? toUri(options.folder) : await chooseFolder(resolved, job.workspaceFolder);
       if (!folder) return stopped('cancelled');
       const name = await resolveTarget(folder, job.outputName(outputStem(resolved.name)), options.ifExists);
       if (!name) return stopped('cancelled');
       target = vscode.Uri.file(joinInside(folder.fsPath, name));
+      replace = existsSync(target.fsPath);
     }
     const { fileId, result } = await withCancellableProgress({ title: job.progressTitle(resolved.name) }, async (signal, progress) => {
       const id = resolved.kind === 'local' ? (await uploadSource(deps, resolved.uri, job.purpose, signal, progress)).id : resolved.file.id;
       progress.report({ message: job.working });
       return { fileId: id, result: await job.call(id, signal) };
     });
-    return await job.finish({ result, fileId, source: resolved, target });
+    return await job.finish({ result, fileId, source: resolved, target, replace });
   } catch (err) {
     if (isAbortError(err)) return stopped('cancelled');
     void showError(deps.log, err, job.failed(source.name), {

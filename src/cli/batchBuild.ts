@@ -19,7 +19,7 @@ import {
   type FolderEndpoint,
 } from '../batchBuild/build';
 import { errorMessage } from '../api/core/errors';
-import { writeAtomically } from '../api/files/download';
+import { checkDestination, writeAtomically } from '../api/files/download';
 import { UsageError, type CommandContext, type Options } from './commands';
 import { printable } from './render';
 
@@ -85,7 +85,9 @@ export async function buildCommand(ctx: CommandContext, positionals: string[], o
   const out = path.resolve(ctx.cwd, required(options, 'out'));
   const stat = await fs.promises.stat(from).catch(() => undefined);
   if (!stat) throw new UsageError(`--from ${printable(from)}: no such file or folder`);
-  if (fs.existsSync(out) && options.force !== true) throw new UsageError(`${printable(out)} already exists; pass --force to replace it`);
+  // Before any upload: a folder or missing folder is refused; a FIFO or device is written into (and not re-read).
+  const kind = await checkDestination(out, 'batch build');
+  if (kind === 'file' && fs.existsSync(out) && options.force !== true) throw new UsageError(`${printable(out)} already exists; pass --force to replace it`);
   const model = text(options, 'model');
   const maxTokensRaw = text(options, 'max-tokens');
   if (maxTokensRaw !== undefined && !/^[1-9]\d*$/.test(maxTokensRaw.trim())) throw new UsageError(`--max-tokens needs a whole number ≥ 1; got "${maxTokensRaw}"`);
@@ -113,10 +115,16 @@ export async function buildCommand(ctx: CommandContext, positionals: string[], o
     }
   };
   try {
-    await writeAtomically(counted(), out, undefined, () => undefined);
+    // Nothing that appeared at `out` while building is replaced without --force; a FIFO is written into.
+    await writeAtomically(counted(), out, undefined, () => undefined, { overwrite: options.force === true, kind });
   } catch (err) {
     if (err instanceof BuildInputError) throw new UsageError(`${err.message}; nothing was written`);
     throw err;
+  }
+  if (kind === 'stream') {
+    if (ctx.json) ctx.stdout.write(`${JSON.stringify({ path: out, requests: count }, null, 2)}\n`);
+    else ctx.stdout.write(`Wrote ${count} request${count === 1 ? '' : 's'} to ${printable(out)}\n`);
+    return undefined;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- a lazy require keeps the validator out of start-up
   const { validateFile } = require('../validation/index') as typeof import('../validation/index');

@@ -20,6 +20,7 @@ import {
   type SplitOptions,
 } from '../convert/index';
 import { parseSize, parseValidationSize } from '../convert/sizes';
+import { OutputError } from '../util/safeOutput';
 
 export interface DataToolsIo {
   stdout: NodeJS.WritableStream;
@@ -66,7 +67,7 @@ async function guarded(io: DataToolsIo, run: () => Promise<number>): Promise<num
   try {
     return await run();
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConvertInputError || err instanceof SplitInputError) {
+    if (err instanceof UsageError || err instanceof ConvertInputError || err instanceof SplitInputError || err instanceof OutputError) {
       io.stderr.write(`${err.message}\n`);
       return 2;
     }

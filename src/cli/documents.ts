@@ -12,6 +12,7 @@ import { plainL10n } from '../purposes/purposes';
 import { checkUpload } from '../purposes/uploadCheck';
 import { formatBytes } from '../util/format';
 import { joinInside } from '../util/sanitizeFilename';
+import { destinationKind, writeSafely } from '../util/safeOutput';
 import { UsageError, uploadCommand, type CommandContext, type Options } from './commands';
 import { printable, ProgressLine } from './render';
 
@@ -89,26 +90,26 @@ async function ocrCommand(ctx: CommandContext, positionals: string[], options: O
   const force = options.force === true;
   // The name is known before the (billed) call when the input is local: refuse a clash before paying for it.
   const localName = fs.existsSync(path.resolve(ctx.cwd, input)) ? path.basename(input) : undefined;
-  if (localName) refuseExisting(path.join(outDir, `${outputStem(localName)}.md`), force);
+  if (localName) await refuseExisting(path.join(outDir, `${outputStem(localName)}.md`), force);
 
   const source = await resolveSource(ctx, input, 'ocr');
   const stem = outputStem(source.name);
   const markdownPath = joinInside(outDir, `${stem}.md`);
-  refuseExisting(markdownPath, force);
+  await refuseExisting(markdownPath, force);
   const result = await ctx.api.documents.ocr(source.id, { pages, includeImages: options.images === true, model: text(options, 'model'), signal: ctx.signal });
   await fs.promises.mkdir(outDir, { recursive: true });
-  // Images never replace a file that was there before this run unless --force: a taken name gets " (1)".
+  // Images never replace a file that was there before this run unless --force: a taken name gets " (1)", and one
+  // taken while the call ran is left as it is.
   const plan = planOcrOutput(result, stem, force ? () => false : (name) => fs.existsSync(path.join(outDir, name)));
+  const rules = { overwrite: force, during: 'OCR', advice: 'pass --force to replace it or --out to choose another folder' };
   const imagePaths: string[] = [];
   for (const image of plan.images) {
     const target = joinInside(outDir, image.fileName);
-    await fs.promises.writeFile(target, image.bytes);
+    await writeSafely(target, [image.bytes], rules);
     imagePaths.push(target);
   }
-  // Written last, through a temporary name: a Markdown file on disk always has its images beside it.
-  const temp = `${markdownPath}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temp, plan.markdown, 'utf8');
-  await fs.promises.rename(temp, markdownPath);
+  // Written last: a Markdown file on disk always has its images beside it.
+  await writeSafely(markdownPath, [plan.markdown], rules);
   if (ctx.json) {
     ctx.stdout.write(`${JSON.stringify({ file_id: source.id, model: result.model, pages: result.pages.map((page) => page.index), markdown: markdownPath, images: imagePaths }, null, 2)}\n`);
     return;
@@ -118,8 +119,14 @@ async function ocrCommand(ctx: CommandContext, positionals: string[], options: O
   ctx.stdout.write(`Read ${pageCount} page${pageCount === 1 ? '' : 's'} of ${printable(source.name)} (${result.model}): wrote ${markdownPath}${images}\n`);
 }
 
-function refuseExisting(target: string, force: boolean): void {
-  if (!force && fs.existsSync(target)) throw new UsageError(`${target} already exists; pass --force to replace it or --out to choose another folder`);
+/**
+ * Refuses, before the (billed) call, a destination that cannot be written or would be replaced without --force. A
+ * FIFO or a device (/dev/null, a terminal) is written into, not replaced, so it needs no --force.
+ */
+async function refuseExisting(target: string, force: boolean): Promise<void> {
+  if (!fs.existsSync(path.dirname(target))) return; // created before writing
+  const kind = await destinationKind(target);
+  if (!force && kind === 'file' && fs.existsSync(target)) throw new UsageError(`${target} already exists; pass --force to replace it or --out to choose another folder`);
 }
 
 async function transcribeCommand(ctx: CommandContext, positionals: string[], options: Options): Promise<void> {
@@ -128,7 +135,11 @@ async function transcribeCommand(ctx: CommandContext, positionals: string[], opt
   if (language !== undefined && !/^[a-z]{2}$/i.test(language.trim())) throw new UsageError(`--language needs two letters such as en or fr; got "${language}"`);
   const out = text(options, 'out');
   const destination = out === undefined ? undefined : path.resolve(ctx.cwd, out);
-  if (destination) refuseExisting(destination, options.force === true);
+  if (destination) {
+    // No folder is created for --out FILE: a missing one is said before the (billed) call.
+    await destinationKind(destination);
+    await refuseExisting(destination, options.force === true);
+  }
   const source = await resolveSource(ctx, input, 'audio');
   const transcription = await ctx.api.documents.transcribe(source.id, {
     language: language?.trim(), timestamps: options.timestamps === true, model: text(options, 'model'), signal: ctx.signal,
@@ -138,9 +149,7 @@ async function transcribeCommand(ctx: CommandContext, positionals: string[], opt
     ctx.stdout.write(output);
     return;
   }
-  const temp = `${destination}.${process.pid}.tmp`;
-  await fs.promises.writeFile(temp, output, 'utf8');
-  await fs.promises.rename(temp, destination);
+  await writeSafely(destination, [output], { overwrite: options.force === true, during: 'the transcription', advice: 'pass --force to replace it or give another --out' });
   if (ctx.json) ctx.stdout.write(`${JSON.stringify({ file_id: source.id, path: destination, ...transcription }, null, 2)}\n`);
   else ctx.stderr.write(`Transcribed ${printable(source.name)} (${transcription.language ?? 'language unknown'}): wrote ${destination}\n`);
 }

@@ -10,7 +10,7 @@ import { MistralClient } from '../api/client';
 import { DEFAULT_BASE_URL } from '../api/core/endpoint';
 import { MistralApiError, errorMessage } from '../api/core/errors';
 import { errorCode } from '../api/core/errorMapping';
-import { removeLiveTempFilesSync } from '../api/files/download';
+import { OutputError, removeLiveTempFilesSync } from '../util/safeOutput';
 import { terminalSafe } from './terminalSafe';
 import { BATCH_COMMANDS, BATCH_USAGE } from './batch';
 import { checkedUploadCommand, DOCUMENT_COMMANDS, DOCUMENT_USAGE } from './documents';
@@ -208,7 +208,7 @@ function reportFailure(err: unknown, json: boolean, stderr: NodeJS.WritableStrea
   let code: number;
   let message: string;
   let detail: Record<string, unknown> = {};
-  if (err instanceof UsageError) {
+  if (err instanceof UsageError || err instanceof OutputError) {
     code = 2;
     message = err.message;
   } else if (err instanceof MistralApiError) {

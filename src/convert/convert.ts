@@ -1,13 +1,13 @@
 /**
  * Convert a file to Mistral's fine-tuning JSONL, streamed: lines (or CSV rows) are read a megabyte at a time and the
- * output goes to a temp file renamed over the destination only when complete, so memory stays bounded whatever the
+ * output is written through `SafeOutput` (published only when complete), so memory stays bounded whatever the
  * input's size and a good file is never replaced by a partial one. The result is then checked by the validator.
  * Pure: no `vscode` import.
  */
 import { open, stat } from 'node:fs/promises';
+import { SafeOutput } from '../util/safeOutput';
 import { validateFile } from '../validation/index';
 import type { Diagnostic, JsonlFormat, ValidationSummary } from '../validation/types';
-import { AtomicFile } from './atomicFile';
 import type { Converted } from './chat';
 import { ConvertInputError, convertCsvRow, mapColumns, readCsvRows, sniffDelimiter, type ColumnMap, type CsvOptions } from './csv';
 import { detectSource, type Detection } from './detect';
@@ -25,8 +25,13 @@ export interface ConvertOptions {
   csv?: CsvOptions;
   signal?: AbortSignal;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
-  /** Check the output with the validator (default true). */
+  /** Check the output with the validator (default true; never for a pipe or a device, which cannot be read back). */
   validate?: boolean;
+  /**
+   * Whether the output may replace a file (default true: the CLI's `--out FILE` is replaced if it exists). When
+   * false, a file that appears at `output` while the conversion runs is left as it is and the conversion fails.
+   */
+  overwrite?: boolean;
 }
 
 export interface ConvertResult {
@@ -58,7 +63,7 @@ class OutputLines {
   private chars = 0;
   written = 0;
 
-  constructor(private readonly file: AtomicFile) {}
+  constructor(private readonly file: SafeOutput) {}
 
   async add(result: Converted, line: number, report: ReportBuilder): Promise<void> {
     if ('drop' in result) {
@@ -88,7 +93,11 @@ export async function convertFile(input: string, output: string, options: Conver
   let from = options.from ?? 'auto';
   if (from === 'auto' && detection.format === 'csv') from = 'csv';
   const report = new ReportBuilder();
-  const file = await AtomicFile.create(output);
+  const file = await SafeOutput.open(output, {
+    overwrite: options.overwrite !== false,
+    during: 'the conversion',
+    advice: 'convert again and allow replacing it, or choose another name',
+  });
   const out = new OutputLines(file);
   let records = 0;
   try {
@@ -119,7 +128,7 @@ export async function convertFile(input: string, output: string, options: Conver
     changes,
     droppedEntries: dropped,
   };
-  if (result.outputWritten && options.validate !== false) {
+  if (result.outputWritten && options.validate !== false && file.kind === 'file') {
     const validation = await validateFile(output, { purpose: 'fine-tune', signal: options.signal });
     result.validation = { format: validation.format, summary: validation.summary, diagnostics: validation.diagnostics.slice(0, REPORTED_DIAGNOSTICS) };
   }

@@ -6,13 +6,14 @@
  *   min(1 MB, 5%), is the fine-tuning docs' advice (https://docs.mistral.ai/capabilities/finetuning/).
  * Two sequential passes: the first counts lines and bytes, the second draws exactly k lines with selection sampling
  * (Knuth's Algorithm S), so memory stays bounded whatever the file's size and each output keeps the source's order.
- * Every output is written atomically; none replaces an existing file unless `force`.
+ * Every output is written through `SafeOutput`; none replaces an existing file (or one that appears meanwhile) unless
+ * `force`.
  * Pure: no `vscode` import.
  */
 import { existsSync } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { AtomicFile } from './atomicFile';
+import { OutputError, SafeOutput } from '../util/safeOutput';
 import { isBlank, readLineBatches, throwIfAborted } from './lines';
 
 export const DEFAULT_MAX_SHARD_BYTES = 500_000_000;
@@ -23,8 +24,8 @@ export class SplitInputError extends Error {}
 
 /** An output would replace an existing file: the caller may ask and try again with `force`. */
 export class OutputExistsError extends SplitInputError {
-  constructor(readonly path: string) {
-    super(`${path} already exists; remove it or allow replacing it (--force)`);
+  constructor(readonly path: string, message = `${path} already exists; remove it or allow replacing it (--force)`) {
+    super(message);
   }
 }
 
@@ -171,9 +172,11 @@ export async function splitFile(input: string, options: SplitOptions = {}): Prom
 }
 
 class Output {
-  private constructor(readonly info: SplitOutput, readonly file: AtomicFile) {}
-  static async create(file: string, role: SplitOutput['role']): Promise<Output> {
-    return new Output({ path: file, role, lines: 0, bytes: 0 }, await AtomicFile.create(file));
+  private constructor(readonly info: SplitOutput, readonly file: SafeOutput) {}
+  static async create(file: string, role: SplitOutput['role'], force: boolean): Promise<Output> {
+    // Lines are views into the read buffer: copied, so the rarely flushed validation output does not pin them all.
+    const output = await SafeOutput.open(file, { overwrite: force, during: 'the split', advice: 'remove it or allow replacing it (--force)', copyChunks: true });
+    return new Output({ path: file, role, lines: 0, bytes: 0 }, output);
   }
 }
 
@@ -184,7 +187,7 @@ async function writeOutputs(input: string, options: SplitOptions, plan: Plan, se
   const create = async (file: string, role: SplitOutput['role']): Promise<Output> => {
     if (!options.force && existsSync(file)) wouldReplace.push(file);
     if (wouldReplace.length > 0) throw new OutputExistsError(wouldReplace[0]);
-    const output = await Output.create(file, role);
+    const output = await Output.create(file, role, options.force === true);
     opened.push(output);
     return output;
   };
@@ -226,6 +229,8 @@ async function writeOutputs(input: string, options: SplitOptions, plan: Plan, se
     return opened.map((output) => output.info);
   } catch (err) {
     await Promise.all(opened.map((output) => output.file.discard()));
+    // An OutputExistsError lets the caller ask "replace?" and run again with `force`, as for one there before.
+    if (err instanceof OutputError && err.reason === 'appeared') throw new OutputExistsError(err.path, err.message);
     throw err;
   } finally {
     await handle.close();

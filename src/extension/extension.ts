@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { MistralClient } from '../api/client';
-import { removeLiveTempFilesSync } from '../api/files/download';
+import { removeLiveTempFilesSync } from '../util/safeOutput';
 import { errorMessage } from '../api/core/errors';
 import { BatchJobsView } from './batch/view/batchJobsView';
 import { registerCommands } from './commands';

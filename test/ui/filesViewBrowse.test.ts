@@ -61,7 +61,11 @@ describe('Finding and sorting files in the workbench', () => {
     await workbench.runCommand('Mistral: Go to File…');
     const input = workbench.quickInput.locator('.quick-input-box input');
     await input.fill(id);
-    await workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'invoice-INV-2026-0142.pdf').waitFor({ state: 'visible' });
+    // The list shown on opening has that file too: wait for the answer for the id, one row.
+    await waitFor(async () => {
+      const rows = await workbench.quickInput.locator('.quick-input-list .monaco-list-row').allInnerTexts();
+      return rows.length === 1 && rows[0].includes('invoice-INV-2026-0142.pdf') ? true : undefined;
+    }, 'the file of the pasted id, alone in the list');
     await input.press('Enter');
     await waitForAttribute(workbench.treeRow(filesPane(), 'invoice-INV-2026-0142.pdf'), 'aria-selected', 'true');
   });

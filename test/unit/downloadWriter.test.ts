@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BatchedFileWriter } from '../../src/api/files/download';
+import { BatchedFileWriter } from '../../src/util/safeOutput';
 
 /** Stands in for a FileHandle: records what reaches the "disk", can write short and can fail. */
 class FakeHandle {

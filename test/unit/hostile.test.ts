@@ -12,7 +12,8 @@ import dns, { type LookupAddress } from 'node:dns';
 import { MistralClient } from '../../src/api/client';
 import { loopbackLookup } from '../../src/api/core/endpoint';
 import { MAX_JSON_BODY_BYTES } from '../../src/api/core/connection';
-import { removeLiveTempFilesSync, writeAtomically } from '../../src/api/files/download';
+import { writeAtomically } from '../../src/api/files/download';
+import { removeLiveTempFilesSync } from '../../src/util/safeOutput';
 import { allTextOf, asApiError, RecordedSleep, RecordingLogger, rejectionOf, TEST_KEY } from './clientSupport/fixture';
 import { selfSignedCertificate } from './clientSupport/proxies';
 import {

@@ -93,6 +93,17 @@ describe('hostile server: the CLI', function () {
     });
   }
 
+  it('SIGTERM during a convert leaves no .part file and exits 143', async () => {
+    const line = JSON.stringify({ messages: [{ role: 'user', content: 'q' }, { role: 'assistant', content: 'a'.repeat(200) }] });
+    fs.writeFileSync(path.join(workDir, 'data.jsonl'), `${line}\n`.repeat(150_000));
+    const run = start(['convert', 'data.jsonl', '--out', 'out.jsonl']);
+    await partFileAppears();
+    run.child.kill('SIGTERM');
+    const result = await run.done;
+    assert.equal(result.code, 143, result.stderr);
+    assert.deepEqual(fs.readdirSync(workDir), ['data.jsonl']);
+  });
+
   it('Ctrl-C twice in quick succession quits at once and leaves no .part file', async () => {
     server.on('GET', /\/content$/, heldContent(Buffer.alloc(64 * 1024, 1), Buffer.alloc(10)).behaviour);
     const run = start(['download', ID]);

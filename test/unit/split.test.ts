@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { runConvert, runSplit } from '../../src/cli/dataTools';
-import { AtomicFile } from '../../src/convert/atomicFile';
 import { seededRandom, splitFile, SplitInputError } from '../../src/convert/split';
+import { SafeOutput } from '../../src/util/safeOutput';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures', 'convert');
 
@@ -128,7 +128,7 @@ describe('split JSONL', () => {
   it('an output keeps its own copy of each line, so a read buffer is never held until the output flushes', async () => {
     // The validation file of a split flushes rarely: holding views would keep every read buffer, the whole input, alive.
     const readBuffer = Buffer.from('{"a":1}\n{"b":2}\n');
-    const file = await AtomicFile.create(join(dir, 'copy.jsonl'));
+    const file = await SafeOutput.open(join(dir, 'copy.jsonl'), { overwrite: true, during: 'the test', advice: '', copyChunks: true });
     await file.write(readBuffer.subarray(0, 8));
     readBuffer.fill(0x78);
     await file.commit();

@@ -167,7 +167,7 @@ export class FilesClient implements FilesApi {
     return this.connection.transport.exchange(spec, async (response) => {
       const size = contentLength(response.headers['content-length']);
       const body = response.body as AsyncIterable<Buffer>;
-      const bytes = await writeAtomically(body, destinationPath, size, onCount(size), { overwrite: options.overwrite });
+      const bytes = await writeAtomically(body, destinationPath, size, onCount(size), { overwrite: options.overwrite, kind });
       return { bytes };
     });
   }

@@ -241,10 +241,11 @@ export interface DocumentJob<T> {
   /** The billed call, on the uploaded file. */
   call(fileId: string, signal: AbortSignal): Promise<T>;
   /**
-   * Writes or shows the result; `target` is set when it is to be saved. `open`: show it (and say where it went), as
-   * for one file; false in a run over several files, which ends with one summary instead.
+   * Writes or shows the result; `target` is set when it is to be saved. `replace`: the file at `target` may be
+   * replaced (it was there and the user chose to); otherwise a file that appeared meanwhile is left alone. `open`: show
+   * it (and say where it went), as for one file; false in a run over several files, which ends with one summary.
    */
-  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined; open: boolean }): Promise<DocumentOutcome>;
+  finish(run: { result: T; fileId: string; source: ResolvedSource; target: vscode.Uri | undefined; replace: boolean; open: boolean }): Promise<DocumentOutcome>;
   /** Opens a saved result, as `finish` does for one file. */
   show(uri: vscode.Uri): Promise<void>;
   /** The texts of a run over several files. */
@@ -279,19 +280,23 @@ export async function runOneDocument<T>(deps: Deps, given: DocumentSource | unde
     const output = options.output ?? (resolved.kind === 'local' ? 'save' : await askOutput(resolved.name));
     if (!output) return stopped('cancelled');
     let target: vscode.Uri | undefined;
+    // Only a file there now, which the user chose to replace; a name free now is never taken from a file that
+    // appears while the service works.
+    let replace = false;
     if (output === 'save') {
       const folder = givenFolder(options.folder, resolved) ?? (await chooseFolder(resolved, job.workspaceFolder));
       if (!folder) return stopped('cancelled');
       const name = await resolveTarget(folder, job.outputName(outputStem(resolved.name)), options.ifExists);
       if (!name) return stopped('cancelled');
       target = vscode.Uri.file(joinInside(folder.fsPath, name));
+      replace = existsSync(target.fsPath);
     }
     const { fileId, result } = await withCancellableProgress({ title: job.progressTitle(resolved.name) }, async (signal, progress) => {
       const id = resolved.kind === 'local' ? (await uploadSource(deps, resolved.uri, job.purpose, signal, progress)).id : resolved.file.id;
       progress.report({ message: job.working });
       return { fileId: id, result: await job.call(id, signal) };
     });
-    return await job.finish({ result, fileId, source: resolved, target, open: true });
+    return await job.finish({ result, fileId, source: resolved, target, replace, open: true });
   } catch (err) {
     if (isAbortError(err)) return stopped('cancelled');
     void showError(deps.log, err, job.failed(source.name), {

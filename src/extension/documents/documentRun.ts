@@ -45,6 +45,8 @@ interface Planned {
   source: ResolvedSource;
   size: number;
   target?: vscode.Uri;
+  /** A result was at `target` when the run was planned and the user chose to replace it; nothing else is replaced. */
+  replace?: boolean;
 }
 
 async function runSeveral<T>(deps: Deps, sources: readonly DocumentSource[], options: DocumentCommandOptions, job: DocumentJob<T>): Promise<DocumentRunOutcome> {
@@ -73,7 +75,10 @@ async function runSeveral<T>(deps: Deps, sources: readonly DocumentSource[], opt
       const targets = await planTargets(planned, placement, job, ifExists);
       if (!targets) return { ...outcome, cancelled: true };
       ifExists = targets.ifExists;
-      targets.names.forEach((target, index) => (planned[index].target = target));
+      targets.names.forEach((target, index) => {
+        planned[index].target = target;
+        planned[index].replace = existsSync(target.fsPath);
+      });
     }
   } catch (err) {
     void showError(deps.log, err, job.failed(listNames(sources.map((source) => source.name))));
@@ -95,7 +100,7 @@ async function runSeveral<T>(deps: Deps, sources: readonly DocumentSource[], opt
           const fileId = item.source.kind === 'local' ? (await uploadSource(deps, item.source.uri, job.purpose, signal, sink)).id : item.source.file.id;
           sink.report({ message: job.working });
           const result = await job.call(fileId, signal);
-          const finished = await job.finish({ result, fileId, source: item.source, target: item.target, open: false });
+          const finished = await job.finish({ result, fileId, source: item.source, target: item.target, replace: item.replace === true, open: false });
           if (finished.markdown) outcome.done.push({ source: item.source.name, fileId, markdown: finished.markdown, images: finished.images });
         } catch (err) {
           // Cancel stops the request in flight; that file is not a failure, only not read.

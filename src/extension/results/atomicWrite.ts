@@ -1,34 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { writeSafely } from '../../util/safeOutput';
 
 /**
- * Writes `chunks` to a temp file beside `destination` and renames it over the destination only once all of it is on
- * disk, so a failure or cancellation never leaves a partial file in place of a good one.
+ * Writes `chunks` to `destination` whole or not at all (see src/util/safeOutput.ts). A file there now may be
+ * replaced: the save dialog asked about it. A name that was free (a new name in the dialog, `unusedPath`) must not
+ * replace a file that appears there while writing.
  */
-export async function writeFileAtomically(destination: string, chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Promise<number> {
-  const temp = path.join(path.dirname(destination), `.${path.basename(destination)}.${randomBytes(4).toString('hex')}.tmp`);
-  const handle = await fs.promises.open(temp, 'wx', 0o644);
-  let renamed = false;
-  try {
-    let bytes = 0;
-    for await (const chunk of chunks) {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
-      let written = 0;
-      while (written < buffer.length) written += (await handle.write(buffer, written, buffer.length - written)).bytesWritten;
-      bytes += buffer.length;
-    }
-    await handle.sync();
-    await handle.close();
-    await fs.promises.rename(temp, destination);
-    renamed = true;
-    return bytes;
-  } finally {
-    if (!renamed) {
-      await handle.close().catch(() => undefined);
-      await fs.promises.rm(temp, { force: true }).catch(() => undefined);
-    }
-  }
+export function writeFileAtomically(destination: string, chunks: AsyncIterable<string | Buffer> | Iterable<string | Buffer>): Promise<number> {
+  return writeSafely(destination, chunks, { overwrite: fs.existsSync(destination), during: 'the export', advice: 'save again to replace it, or choose another name' });
 }
 
 /** `dir/base.ext`, or `dir/base-2.ext`, `-3`… when taken: a new file never replaces one the user has. */

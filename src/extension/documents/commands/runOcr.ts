@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { parsePageList } from '../../../api/documents/documentsClient';
 import { outputStem, planOcrOutput, selfContainedOcrMarkdown } from '../../../api/documents/output';
 import type { OcrResult } from '../../../api/documents/types';
+import { writeSafely } from '../../../util/safeOutput';
 import { joinInside, splitExtension } from '../../../util/sanitizeFilename';
 import type { Deps } from '../../deps';
 import { showError } from '../../shared/feedback';
@@ -45,28 +46,29 @@ export function registerRunOcr(deps: Deps, results: ResultDocuments): vscode.Dis
         notTaken: (names) => vscode.l10n.t('Skipped, not a document or image: {0}.', names),
       },
       call: (fileId, signal) => deps.client.documents.ocr(fileId, { includeImages: true, pages, signal }),
-      finish: async ({ result, fileId, source, target, open }) => {
+      finish: async ({ result, fileId, source, target, replace, open }) => {
         deps.log.info(`OCR of ${source.name} (${fileId}): ${result.pages.length} pages with ${result.model}`);
-        return target ? saveResult(result, fileId, target, source.name, open) : viewResult(results, fileId, source.name, result, options.page);
+        return target ? saveResult(result, fileId, target, { replace, open }, source.name) : viewResult(results, fileId, source.name, result, options.page);
       },
     });
   });
 }
 
 /** Images first, the Markdown last: a Markdown file on disk always has its images beside it. No file is replaced unasked. */
-async function saveResult(result: OcrResult, fileId: string, target: vscode.Uri, sourceName: string, open: boolean): Promise<DocumentOutcome> {
+async function saveResult(result: OcrResult, fileId: string, target: vscode.Uri, how: { replace: boolean; open: boolean }, sourceName: string): Promise<DocumentOutcome> {
   const folder = path.dirname(target.fsPath);
   const markdownName = path.basename(target.fsPath);
   await fs.mkdir(folder, { recursive: true });
   const plan = planOcrOutput(result, splitExtension(markdownName).stem, (name) => existsSync(path.join(folder, name)));
+  const rules = { during: 'OCR', advice: 'run it again to replace it or keep both' };
   const images: vscode.Uri[] = [];
   for (const image of plan.images) {
     const uri = vscode.Uri.file(joinInside(folder, image.fileName));
-    await vscode.workspace.fs.writeFile(uri, image.bytes);
+    await writeSafely(uri.fsPath, [image.bytes], { ...rules, overwrite: false });
     images.push(uri);
   }
-  await vscode.workspace.fs.writeFile(target, Buffer.from(plan.markdown, 'utf8'));
-  if (!open) return { fileId, markdown: target, images };
+  await writeSafely(target.fsPath, [plan.markdown], { ...rules, overwrite: how.replace });
+  if (!how.open) return { fileId, markdown: target, images };
   await openWithPreview(target);
   void vscode.window.showInformationMessage(vscode.l10n.t('Saved the OCR of "{0}" as {1}, its images beside it.', sourceName, markdownName));
   return { fileId, markdown: target, images };

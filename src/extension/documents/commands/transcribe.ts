@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { outputStem, transcriptMarkdown } from '../../../api/documents/output';
 import type { Transcription } from '../../../api/documents/types';
+import { writeSafely } from '../../../util/safeOutput';
 import type { Deps } from '../../deps';
 import { runDocumentJob } from '../documentRun';
 import type { ResultDocuments } from '../resultDocuments';
@@ -28,13 +29,13 @@ export function registerTranscribe(deps: Deps, results: ResultDocuments): vscode
       notTaken: (names) => vscode.l10n.t('Skipped, not a recording: {0}.', names),
     },
     call: (fileId, signal) => deps.client.documents.transcribe(fileId, { timestamps: true, signal }),
-    finish: async ({ result, fileId, source, target, open }) => {
+    finish: async ({ result, fileId, source, target, replace, open }) => {
       deps.log.info(`Transcription of ${source.name} (${fileId}): ${result.usage.prompt_audio_seconds ?? '?'} s with ${result.model}`);
       const markdown = transcriptMarkdown(result, source.name);
       let uri: vscode.Uri;
       if (target) {
         await fs.mkdir(path.dirname(target.fsPath), { recursive: true });
-        await vscode.workspace.fs.writeFile(target, Buffer.from(markdown, 'utf8'));
+        await writeSafely(target.fsPath, [markdown], { overwrite: replace, during: 'the transcription', advice: 'run it again to replace it or keep both' });
         uri = target;
       } else {
         uri = results.put(`${fileId}/transcript`, `${outputStem(source.name)}.transcript.md`, markdown);

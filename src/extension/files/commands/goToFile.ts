@@ -35,6 +35,10 @@ function fileItem(file: MistralFile): FileItem {
   };
 }
 
+function idItem(id: string): FileItem {
+  return { label: vscode.l10n.t('Go to file ID {0}', id), alwaysShow: true, id };
+}
+
 function hostOf(baseUrl: string): string {
   try {
     return new URL(baseUrl).host;
@@ -104,7 +108,7 @@ function pickFile(deps: Deps): Promise<MistralFile | undefined> {
     pick.busy = true;
     try {
       if (reference.kind === 'id') {
-        pick.items = [{ label: vscode.l10n.t('Go to file ID {0}', reference.id), alwaysShow: true, id: reference.id }];
+        pick.items = [idItem(reference.id)];
         const file = await deps.client.files.retrieve(reference.id, { signal: controller.signal }).catch((err: unknown) => {
           if (isNotFound(err)) return undefined;
           throw err;
@@ -144,6 +148,9 @@ function pickFile(deps: Deps): Promise<MistralFile | undefined> {
         if (reference.kind === 'search') {
           const needle = reference.text.toLowerCase();
           pick.items = pick.items.filter((item) => item.file !== undefined && item.file.filename.toLowerCase().includes(needle));
+        } else if (reference.kind === 'id') {
+          // At once, so an Enter pressed right after pasting goes to this id, not to the first row listed before.
+          pick.items = [idItem(reference.id)];
         }
         // A pasted id answers at once; typing waits for a pause so each keystroke is not a request.
         const delay = parseFileReference(value).kind === 'id' ? 0 : DEBOUNCE_MS;
@@ -151,7 +158,10 @@ function pickFile(deps: Deps): Promise<MistralFile | undefined> {
       }),
       pick.onDidAccept(() => {
         const item = pick.activeItems[0];
-        if (item?.file) chosen = Promise.resolve(item.file);
+        const reference = parseFileReference(pick.value);
+        // A pasted id is what the user asked for, whatever row the list showed when Enter came.
+        if (reference.kind === 'id') chosen = item?.file?.id === reference.id ? Promise.resolve(item.file) : fileById(deps, reference.id);
+        else if (item?.file) chosen = Promise.resolve(item.file);
         else if (item?.id) chosen = fileById(deps, item.id);
         else return;
         pick.hide();

@@ -261,9 +261,21 @@ function tuneMemoryForTransfers(): (transferred: number) => void {
 }
 
 /**
+ * Ends the process now, the way the signal itself would have: the temp files still being written are removed first
+ * (no 'exit' handler runs), then the signal's default action ends the process, so the shell sees 130 / 143 / 129.
+ * process.exit() is not enough here: it waits for Node's worker threads, and one stuck opening a FIFO that nobody
+ * reads (`--out pipe`) would keep the process alive for ever.
+ */
+function dieBySignal(signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP'): void {
+  removeLiveTempFilesSync();
+  process.removeAllListeners(signal);
+  process.kill(process.pid, signal);
+}
+
+/**
  * Ctrl-C cancels the running request; a second Ctrl-C quits at once. SIGTERM (a `timeout`, a CI cancel) and SIGHUP
  * (a closed terminal) cancel too, and quit after a short grace period if cancelling hangs. However the process ends
- * (short of SIGKILL), the 'exit' handler deletes the temp file of a download still running: no partial file is left.
+ * (short of SIGKILL), the temp file of a download still running is deleted: no partial file is left.
  */
 function main(): void {
   const relieveMemory = tuneMemoryForTransfers();
@@ -276,14 +288,14 @@ function main(): void {
   process.stderr.on('error', () => undefined);
   process.on('SIGINT', () => {
     interrupts++;
-    if (interrupts > 1) process.exit(130);
+    if (interrupts > 1) dieBySignal('SIGINT');
     controller.abort();
   });
   for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
     process.on(signal, () => {
       signalExitCode ??= code;
       controller.abort();
-      setTimeout(() => process.exit(code), 2000).unref();
+      setTimeout(() => dieBySignal(signal), 2000).unref();
     });
   }
   runCli(process.argv.slice(2), {

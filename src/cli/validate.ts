@@ -1,6 +1,7 @@
 /** `mistral-files validate [--purpose fine-tune|batch] [--json] [--max-problems N] [--fix [--out FILE]] FILE...` */
 import { errorMessage } from '../api/core/errors';
 import { fixFile, type FixFileResult } from '../validation/fixFile';
+import { destinationKind } from '../util/safeOutput';
 import { validateFile, type IntendedPurpose, type ValidationResult } from '../validation/index';
 
 export interface ValidateIo {
@@ -98,6 +99,12 @@ export async function runValidate(argv: string[], io: ValidateIo): Promise<numbe
     let fixes: FixFileResult | undefined;
     const path = parsed.fix ? (parsed.out ?? input) : input;
     try {
+      // The fixed file is validated once written, which a pipe or a device cannot be read back for.
+      if (parsed.fix && (await destinationKind(path)) === 'stream') {
+        io.stderr.write(`${path}: --fix writes a file and then validates it; give a regular file name, not a pipe or device\n`);
+        exitCode = 2;
+        continue;
+      }
       if (parsed.fix) {
         fixes = await fixFile(input, path, { purpose: parsed.purpose });
       }

@@ -1,12 +1,11 @@
 /**
  * Applies every quick fix to a whole file, streamed line by line, for `mistral-files validate --fix`. The output is
- * written beside its destination and renamed over it only when complete, so a failure never leaves a partial file over
- * a good one. Lines without a fixable problem are copied byte for byte (line ends included).
+ * written by the safe-output rules (src/util/safeOutput.ts): a temp file beside it, synced and renamed over it only
+ * when complete, removed on failure or a signal, so a partial file never replaces a good one. The destination is
+ * replaced on purpose (the file fixed in place, or `--out`). Lines without a fixable problem are copied byte for byte.
  */
-import { once } from 'node:events';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { SafeOutput } from '../util/safeOutput';
 import { fixLine, type FixableCode } from './quickFixes';
 import { validateText } from './index';
 import type { IntendedPurpose } from './types';
@@ -73,8 +72,7 @@ export async function fixFile(input: string, output: string, options: FixFileOpt
   const count = (code: string): void => {
     result.byCode[code] = (result.byCode[code] ?? 0) + 1;
   };
-  const temp = join(dirname(output), `.${basename(output)}.${process.pid}.fixing`);
-  const out = createWriteStream(temp);
+  const out = await SafeOutput.open(output, { overwrite: true, during: 'the fix', advice: 'run it again' });
   const seenIds = new Set<string>();
   try {
     for await (const raw of lines(input, options.signal)) {
@@ -95,15 +93,12 @@ export async function fixFile(input: string, output: string, options: FixFileOpt
       }
       const text = fixOneLine(original, options.purpose, usedIds, seenIds, count);
       if (changed || text !== original) result.fixedLines++;
-      if (!out.write(text === original ? bytes : Buffer.from(text + ending, 'utf8'))) await once(out, 'drain');
+      const full = out.write(text === original ? bytes : Buffer.from(text + ending, 'utf8'));
+      if (full) await full;
     }
-    out.end();
-    await once(out, 'finish');
-    await rename(temp, output);
-  } catch (error) {
-    out.destroy();
-    await rm(temp, { force: true });
-    throw error;
+    await out.commit();
+  } finally {
+    await out.discard();
   }
   return result;
 }

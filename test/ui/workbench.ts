@@ -24,7 +24,14 @@ export class Workbench {
     await this.dismissQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('.quick-input-box input');
-    await input.waitFor({ state: 'visible' });
+    try {
+      await input.waitFor({ state: 'visible', timeout: 3000 });
+    } catch {
+      // Focus inside a webview (a Markdown preview just opened) can swallow F1: give the workbench focus, press again.
+      await this.page.locator('.part.titlebar').click();
+      await this.page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible' });
+    }
     await input.fill(`>${title}`);
     const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
     await row.waitFor({ state: 'visible' });

@@ -42,6 +42,8 @@ describe('batch: unfinished jobs reading a file', () => {
     } finally {
       await setBatchSettings(emulator.url, { rate: FAST_BATCH_RATE });
     }
+    // Both jobs read `shared`: the first can still be running when the second ends.
+    await waitForBatchJob(emulator.url, first.id);
     await waitForBatchJob(emulator.url, second.id);
     assert.equal((await unfinishedJobsReading(client.batch, [shared, other])).size, 0, 'once the jobs end nothing reads the files');
   });

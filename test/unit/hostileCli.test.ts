@@ -18,6 +18,8 @@ const ESC = '\x1b';
 
 interface Run {
   code: number | null;
+  /** Set when the process ended by a signal's default action (the shell then reports 128 + its number). */
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -66,7 +68,7 @@ describe('hostile server: the CLI', function () {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const done = new Promise<Run>((resolve, reject) => {
       child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+      child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
     });
     return { child, done };
   }
@@ -114,7 +116,8 @@ describe('hostile server: the CLI', function () {
       if (run.child.exitCode === null && run.child.signalCode === null) run.child.kill('SIGINT');
     }, 1);
     const result = await run.done.finally(() => clearInterval(presses));
-    assert.equal(result.code, 130, result.stderr);
+    // Ended by SIGINT itself (what a shell reports as 130), or by the cancelled run's own exit code 130.
+    assert.ok(result.signal === 'SIGINT' || result.code === 130, `code ${result.code}, signal ${result.signal}: ${result.stderr}`);
     assert.deepEqual(fs.readdirSync(workDir), []);
   });
 
@@ -140,6 +143,35 @@ describe('hostile server: the CLI', function () {
     const forced = await cli(['download', ID, '--force']);
     assert.equal(forced.code, 0, forced.stderr);
     assert.equal(fs.readFileSync(path.join(workDir, 'data.bin'), 'utf8'), 'new content');
+  });
+
+  it('SIGTERM ends a download stuck opening a FIFO that nobody reads (no hang)', async function () {
+    const fifo = path.join(workDir, 'pipe');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      this.skip();
+    }
+    let answered: () => void = () => undefined;
+    const contentAsked = new Promise<void>((resolve) => (answered = resolve));
+    server.on('GET', /\/content$/, (_req, res) => {
+      res.writeHead(200, { 'content-length': '11' }).end('hello fifo\n');
+      answered();
+    });
+    const run = start(['download', ID, '--out', 'pipe']);
+    await contentAsked;
+    // Opening a FIFO for writing blocks (in one of Node's worker threads) until a reader comes; none will.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    run.child.kill('SIGTERM');
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), 30_000)));
+    const result = await Promise.race([run.done, hung]).finally(() => clearTimeout(timer));
+    if (result === 'hung') {
+      run.child.kill('SIGKILL');
+      assert.fail('the CLI was still running 30 s after SIGTERM');
+    }
+    assert.ok(result.signal === 'SIGTERM' || result.code === 143, `code ${result.code}, signal ${result.signal}: ${result.stderr}`);
+    assert.ok(fs.statSync(fifo).isFIFO(), 'still a FIFO');
   });
 
   it('--out naming a FIFO streams into it and leaves it a FIFO', async function () {

@@ -1,6 +1,7 @@
 /** `validate --fix`: every quick fix over a whole file, streamed; lines with nothing to fix copied byte for byte; atomic output. */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -82,5 +83,21 @@ describe('validation: fix a whole file', () => {
     assert.equal(code, 2);
     assert.match(stderr, /missing\.jsonl: cannot fix: no such file/);
     assert.equal(existsSync(join(dir, 'out.jsonl')), false);
+  });
+
+  it('--out naming a pipe is refused before anything is read or written, and stays a pipe', async function () {
+    const fifo = join(dir, 'pipe');
+    try {
+      execFileSync('mkfifo', [fifo]);
+    } catch {
+      this.skip();
+    }
+    const input = join(dir, 'in.jsonl');
+    writeFileSync(input, `${GOOD}\n\n`);
+    const { code, stderr } = await run(['--fix', '--out', fifo, input]);
+    assert.equal(code, 2);
+    assert.match(stderr, /pipe: --fix writes a file and then validates it; give a regular file name/);
+    assert.ok(statSync(fifo).isFIFO(), 'still a pipe');
+    assert.equal(readFileSync(input, 'utf8'), `${GOOD}\n\n`);
   });
 });

@@ -187,6 +187,27 @@ describe('Mistral Files in the workbench', () => {
     await screenshot('validation');
   });
 
+  it('blocks the upload of a broken .jsonl and opens the Problems panel on "Show Problems"', async () => {
+    const { workbench } = uiContext();
+    const panel = workbench.page.locator('.part.panel');
+    // The test before opened Problems: hidden here, so only the button can bring it back.
+    if (await panel.isVisible()) {
+      await workbench.page.keyboard.press('Control+J');
+      await panel.waitFor({ state: 'hidden' });
+    }
+    await workbench.clearNotifications();
+    await workbench.openViewContainer('Explorer');
+    await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Upload to Mistral');
+    await workbench.pickQuickItem('Fine-tune');
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'was not uploaded' });
+    await toast.waitFor({ state: 'visible' });
+    await toast.locator('.monaco-button', { hasText: 'Show Problems' }).click();
+    const problems = workbench.page.locator('.part.panel .markers-panel');
+    await problems.waitFor({ state: 'visible' });
+    await waitFor(async () => ((await problems.locator('.monaco-list-row', { hasText: 'broken.jsonl' }).count()) > 0 ? true : undefined), 'broken.jsonl in Problems');
+    assert.equal((await listRemoteFiles('search=broken.jsonl')).data.filter((f) => f.filename === 'broken.jsonl').length, 0, 'nothing was sent');
+  });
+
   it('blocks the upload of a broken .jsonl, then sends it on "Upload Anyway"', async () => {
     const { workbench } = uiContext();
     await workbench.clearNotifications();

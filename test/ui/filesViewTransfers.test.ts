@@ -94,8 +94,8 @@ describe('Uploads, cancels and large files in the workbench', () => {
     await workbench.clearNotifications();
   });
 
-  describe('with a 100-byte preview limit and pages of two files', () => {
-    before(() => writeWorkspaceSettings({ 'mistral.preview.maxSizeMB': 0.0001, 'mistral.pageSize': 2 }));
+  describe('with a 100-byte preview limit, then pages of two files', () => {
+    before(() => writeWorkspaceSettings({ 'mistral.preview.maxSizeMB': 0.0001 }));
     after(async () => {
       writeWorkspaceSettings({});
       await clearFaults();
@@ -140,6 +140,7 @@ describe('Uploads, cancels and large files in the workbench', () => {
     it('shows a failed "Load more…" as an error row in the group, and loads the page when that row is clicked', async () => {
       const { workbench } = uiContext();
       const pane = filesPane();
+      writeWorkspaceSettings({ 'mistral.pageSize': 2 });
       const fineTune = workbench.treeRow(pane, 'Fine-tune');
       const loadMore = workbench.treeRow(pane, 'Load more…');
       // Refresh until the tree reads the page size of two from the settings file.

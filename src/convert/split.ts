@@ -11,7 +11,7 @@
  * Pure: no `vscode` import.
  */
 import { existsSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, rm, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { OutputError, SafeOutput } from '../util/safeOutput';
 import { isBlank, readLineBatches, throwIfAborted } from './lines';
@@ -183,6 +183,7 @@ class Output {
 async function writeOutputs(input: string, options: SplitOptions, plan: Plan, seed: number, totalLines: number, size: number): Promise<SplitOutput[]> {
   const names = splitPlan(input, options, plan.maxShardBytes !== undefined);
   const opened: Output[] = [];
+  const published: string[] = [];
   const wouldReplace: string[] = [];
   const create = async (file: string, role: SplitOutput['role']): Promise<Output> => {
     if (!options.force && existsSync(file)) wouldReplace.push(file);
@@ -225,10 +226,16 @@ async function writeOutputs(input: string, options: SplitOptions, plan: Plan, se
       options.onProgress?.(size / 2 + batch.bytesRead / 2, size);
     }
     throwIfAborted(options.signal);
-    for (const output of opened) await output.file.commit();
+    for (const output of opened) {
+      await output.file.commit();
+      published.push(output.info.path);
+    }
     return opened.map((output) => output.info);
   } catch (err) {
     await Promise.all(opened.map((output) => output.file.discard()));
+    // All or nothing: without `force` every output was a new name, so one published before a later one failed is the
+    // split's own file, and is taken back rather than left as half a result.
+    if (!options.force) await Promise.all(published.map((file) => rm(file, { force: true })));
     // An OutputExistsError lets the caller ask "replace?" and run again with `force`, as for one there before.
     if (err instanceof OutputError && err.reason === 'appeared') throw new OutputExistsError(err.path, err.message);
     throw err;

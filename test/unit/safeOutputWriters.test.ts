@@ -130,6 +130,23 @@ describe('safe output: convert, split, ocr, transcribe, batch build', function (
       assert.notEqual(readFileSync(validation, 'utf8'), 'mine\n');
     });
 
+    it('is all or nothing: when a later output appeared meanwhile, the one already published is taken back', async () => {
+      const path = input();
+      const validation = join(dir, 'data.validation.jsonl');
+      const train = join(dir, 'data.train.jsonl');
+      let created = false;
+      const onProgress = (done: number, total: number): void => {
+        if (created || done <= total / 2) return;
+        created = true;
+        // The train file is published after the validation file.
+        writeFileSync(train, 'mine\n');
+      };
+      await assert.rejects(splitFile(path, { validation: { fraction: 0.1 }, onProgress }), (err: Error) => err instanceof OutputExistsError && err.path === train);
+      assert.equal(readFileSync(train, 'utf8'), 'mine\n');
+      assert.equal(existsSync(validation), false, 'half a split was left: the validation file without its train file');
+      assert.deepEqual(partFiles(), []);
+    });
+
     it('a FIFO output (with --force, as it exists) receives its lines and stays a FIFO', async function () {
       const path = input();
       const fifo = join(dir, 'data.validation.jsonl');

@@ -4,8 +4,10 @@
  * which stored the key and uploaded train.jsonl.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { uiContext } from './context';
-import { waitFor } from './workbench';
+import { waitFor, waitForAttribute } from './workbench';
 
 async function statusBarText(): Promise<string> {
   return uiContext().workbench.page.locator('.statusbar').innerText();
@@ -27,6 +29,30 @@ describe('Files view actions', () => {
       async () => (/Signed URL for "train\.jsonl" copied\. It expires .* \(5 h\)/.test(await statusBarText()) ? true : undefined),
       'the status bar to say when the URL expires',
     );
+  });
+
+  it('downloads a file into the workspace and reveals it in the Explorer view (no OS file manager in a browser)', async () => {
+    const { workbench, session } = uiContext();
+    await workbench.clearNotifications();
+    await workbench.openViewContainer('Mistral');
+    const pane = workbench.viewPane('Files');
+    await workbench.expandRow(workbench.treeRow(pane, 'Batch'));
+    const row = workbench.treeRow(pane, 'tickets-2026-10.jsonl');
+    await row.waitFor({ state: 'visible' });
+    await workbench.contextMenu(row, 'Download');
+    // The save dialog proposes the file's name in the workspace folder.
+    const input = workbench.quickInput.locator('.quick-input-box input');
+    await input.waitFor({ state: 'visible' });
+    await waitFor(async () => ((await input.inputValue()).endsWith('/tickets-2026-10.jsonl') ? true : undefined), 'the proposed name', 10_000);
+    await input.press('Enter');
+    const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'Downloaded "tickets-2026-10.jsonl"' });
+    await toast.waitFor({ state: 'visible' });
+    const buttons = await toast.locator('.monaco-button').allInnerTexts();
+    assert.ok(buttons.includes('Reveal in Explorer View'), buttons.join(', '));
+    assert.ok(!buttons.some((b) => /File Explorer|Finder|Containing Folder/.test(b)), `an OS file manager is offered in a browser: ${buttons.join(', ')}`);
+    assert.ok(fs.statSync(path.join(session.sandbox.workspaceDir, 'tickets-2026-10.jsonl')).size > 0);
+    await toast.locator('.monaco-button', { hasText: 'Reveal in Explorer View' }).click();
+    await waitForAttribute(workbench.explorerRow('tickets-2026-10.jsonl'), 'aria-selected', 'true');
   });
 
   it('opens the extension\'s log from "Mistral: Show Log"', async () => {

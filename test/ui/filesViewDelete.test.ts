@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { uiContext } from './context';
-import { waitFor } from './workbench';
+import { waitFor, waitForAttribute } from './workbench';
 
 async function remoteIdsNamed(name: string): Promise<string[]> {
   const { session } = uiContext();
@@ -56,5 +56,23 @@ describe('Delete from the Files view', () => {
     await dialog.waitFor({ state: 'hidden' });
     assert.deepEqual(await remoteIdsNamed('train.jsonl'), before);
     assert.ok(await row.isVisible(), 'the row stays');
+  });
+
+  it('answers the keyboard on a selected file: Ctrl+C copies its id, Delete asks the same question', async () => {
+    const { workbench } = uiContext();
+    const pane = workbench.viewPane('Files');
+    const row = workbench.treeRow(pane, 'train.jsonl');
+    await row.click();
+    await waitForAttribute(row, 'aria-selected', 'true');
+    const [id] = await remoteIdsNamed('train.jsonl');
+    await workbench.page.keyboard.press('Control+C');
+    await waitFor(async () => ((await workbench.page.locator('.statusbar').innerText()).includes(`Copied file ID ${id}`) ? true : undefined), 'the status bar to say the id was copied');
+    await workbench.page.keyboard.press('Delete');
+    const dialog = workbench.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible' });
+    assert.match(await dialog.innerText(), /train\.jsonl/);
+    await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    assert.deepEqual(await remoteIdsNamed('train.jsonl'), [id]);
   });
 });

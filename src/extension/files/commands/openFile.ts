@@ -95,7 +95,9 @@ async function openOne(deps: Deps, target: MistralFile | string, preview: boolea
     if (choice === 'download') await vscode.commands.executeCommand('mistral.download', file);
     if (choice !== 'open') return undefined;
   }
-  await vscode.commands.executeCommand('vscode.open', uri, { preview });
+  // A click in the tree previews the file and leaves the keyboard in the tree, as the Explorer does: arrows, Delete
+  // and Ctrl+C still act on the files. Opening several pins them and goes to the editor.
+  await vscode.commands.executeCommand('vscode.open', uri, { preview, preserveFocus: preview });
   return uri;
 }
 

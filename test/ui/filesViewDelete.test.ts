@@ -58,9 +58,11 @@ describe('Delete from the Files view', () => {
     assert.ok(await row.isVisible(), 'the row stays');
   });
 
-  it('answers the keyboard on a selected file: Ctrl+C copies its id, Delete asks the same question', async () => {
+  it('answers the keyboard on a selected file: Ctrl+C copies its id, Delete asks the same question, F5 reloads', async () => {
     const { workbench } = uiContext();
+    await workbench.openViewContainer('Mistral');
     const pane = workbench.viewPane('Files');
+    await workbench.expandRow(workbench.treeRow(pane, 'Fine-tune'));
     const row = workbench.treeRow(pane, 'train.jsonl');
     await row.click();
     await waitForAttribute(row, 'aria-selected', 'true');
@@ -74,5 +76,13 @@ describe('Delete from the Files view', () => {
     await dialog.locator('.monaco-button', { hasText: /^Cancel$/ }).click();
     await dialog.waitFor({ state: 'hidden' });
     assert.deepEqual(await remoteIdsNamed('train.jsonl'), [id]);
+    // F5 reloads the view: its groups are listed again.
+    const requests = uiContext().session.emulator.requests;
+    const before = requests.lastSeq;
+    await workbench.page.keyboard.press('F5');
+    await waitFor(
+      async () => (requests.since(before).some((r) => r.method === 'GET' && r.path === '/v1/files' && r.query.includes('purpose=fine-tune')) ? true : undefined),
+      'F5 to list the files again',
+    );
   });
 });

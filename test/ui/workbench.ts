@@ -153,6 +153,16 @@ export class Workbench {
 
   async clearNotifications(): Promise<void> {
     if ((await this.page.locator('.notifications-toasts .notification-toast').count()) === 0) return;
+    if (await this.quickInput.isVisible()) {
+      // The palette would close the open picker: each toast's own Clear button instead.
+      const toasts = this.page.locator('.notifications-toasts .notification-toast');
+      while ((await toasts.count()) > 0) {
+        // The button shows while the pointer is over its toast.
+        await toasts.first().hover();
+        await toasts.first().locator('.codicon-notifications-clear').click();
+      }
+      return;
+    }
     await this.runCommand('Notifications: Clear All Notifications');
     await this.page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached' });
   }

@@ -106,4 +106,26 @@ describe('Finding and sorting files in the workbench', () => {
     await workbench.pickQuickItem('Date (newest first)');
     await fineTune.locator('.label-description', { hasText: 'by name' }).waitFor({ state: 'detached' });
   });
+
+  it('filters in one picker with labelled sample types, closes the groups left empty, and clears', async () => {
+    const { workbench } = uiContext();
+    const pane = filesPane();
+    const entries = await workbench.contextMenuEntries(workbench.treeRow(pane, 'Batch'));
+    assert.ok(entries.some((entry) => entry.startsWith('Upload File to This Purpose')), `group menu: ${entries.join(', ')}`);
+
+    await workbench.runCommand('Mistral: Filter Files…');
+    const labels = await workbench.quickPickLabels();
+    for (const label of ['Batch requests', 'Batch results', 'Instruction conversations', 'Written by Mistral']) assert.ok(labels.includes(label), `${label} in ${labels.join(', ')}`);
+    assert.ok(!labels.some((label) => /_/.test(label)), `a raw id in the picker: ${labels.join(', ')}`);
+    // Tick "Batch results" (a checkbox in the row) and apply with Enter.
+    await workbench.treeRow(workbench.quickInput.locator('.quick-input-list'), 'Batch results').locator('input[type="checkbox"]').check();
+    await workbench.quickInput.locator('.quick-input-box input').press('Enter');
+    await workbench.treeRow(pane, 'Results of job 7c1e5a0f…').waitFor({ state: 'visible' });
+    // Groups with no match cannot be opened, rather than each showing an empty row.
+    await waitFor(async () => ((await workbench.treeRow(pane, 'Fine-tune').getAttribute('aria-expanded')) === null ? true : undefined), 'Fine-tune to be closed');
+    assert.equal(await pane.locator('.monaco-list-row', { hasText: 'No files match the filter' }).count(), 0);
+    await workbench.treeRow(pane, 'Errors of job 7c1e5a0f…').waitFor({ state: 'detached' });
+    await workbench.runCommand('Mistral: Clear Filter');
+    await workbench.treeRow(pane, 'Errors of job 7c1e5a0f…').waitFor({ state: 'visible' });
+  });
 });

@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ExtensionHandles } from './fileCommandsSupport';
+import { rowsUnder } from './coreSupport';
 import { jobsReading, type DeleteOutcome } from '../../src/extension/files/commands/delete';
 import { activateWithKey, addFault, api, clearFaults, env, eventually, remoteFile, seedRemoteFile, setSetting, uniqueTag, fileNode } from './fileCommandsSupport';
 
@@ -26,11 +27,12 @@ describe('Delete command', function () {
     // The tree loads when its view is shown.
     await vscode.commands.executeCommand('mistral.files.focus');
     deps.tree.refresh();
-    await eventually('the seeded file in the tree', () => deps.tree.model.find(file.id) !== undefined);
+    const fineTuneLabels = async (): Promise<string[]> => (await rowsUnder(deps.tree, 'Fine-tune')).map((row) => row.label);
+    await eventually('the seeded file\'s row', async () => (await fineTuneLabels()).includes(file.filename));
     const outcome = await remove(fileNode(file), [fileNode(file)], { confirm: false });
     assert.deepEqual(outcome, { deleted: [file.id], alreadyGone: [], failed: [], cancelled: false });
     assert.equal(await remoteFile(file.id), undefined);
-    await eventually('the file gone from the tree', () => deps.tree.model.find(file.id) === undefined);
+    await eventually('the file\'s row gone', async () => !(await fineTuneLabels()).includes(file.filename));
   });
 
   it('deletes a multi-selection, counting a file deleted meanwhile (404) as already gone', async () => {

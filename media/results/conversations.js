@@ -1,47 +1,17 @@
 // Conversations webview: one JSONL record at a time as a chat — roles as bubbles, system prompt, tool calls and tool
 // results, images, weight-0 turns marked, the record's validation problems above it. Only the record in view is
-// fetched from the extension. Plain script under a nonce CSP.
+// fetched from the extension. Plain script under a nonce CSP, after common.js (el, t, the message plumbing).
 // @ts-check
 (function () {
   'use strict';
-  // eslint-disable-next-line no-undef
-  const vscode = acquireVsCodeApi();
-  const strings = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
-  const t = (key, ...args) => String(strings[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
-  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
+  // @ts-ignore: defined by common.js
+  const { vscode, t, app, el, icon, contentNodes, showFailed, connect } = window.mistralWebview;
   let position = vscode.getState()?.position ?? 0;
   let count = 0;
   let title = '';
   let status, body, lineInput, prevButton, nextButton;
 
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'className') node.className = String(value);
-      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-      else node.setAttribute(name, String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
-    return node;
-  }
-  const icon = (name) => el('span', { className: `codicon codicon-${name}`, 'aria-hidden': 'true' });
   const json = (value) => el('pre', { className: 'json' }, (JSON.stringify(value, null, 2) ?? 'null').slice(0, 100_000));
-
-  function contentNodes(content) {
-    if (typeof content === 'string') return [el('div', { className: 'text' }, content)];
-    if (!Array.isArray(content)) return content === null || content === undefined ? [] : [json(content)];
-    return content.map((chunk) => {
-      if (typeof chunk === 'string') return el('div', { className: 'text' }, chunk);
-      if (chunk && typeof chunk.text === 'string') return el('div', { className: 'text' }, chunk.text);
-      if (chunk && typeof chunk.thinking === 'string') return el('div', { className: 'text thinking' }, chunk.thinking);
-      const url = chunk?.image_url?.url ?? chunk?.image_url ?? chunk?.image;
-      // data: images are shown; a remote image is named only (the CSP loads nothing from the network).
-      if (typeof url === 'string') return url.startsWith('data:image/') ? el('img', { src: url, alt: '' }) : el('div', { className: 'attachment' }, icon('file-media'), url);
-      if (typeof chunk?.document_url === 'string') return el('div', { className: 'attachment' }, icon('file-pdf'), chunk.document_url);
-      return json(chunk);
-    });
-  }
 
   function bubble(message) {
     const role = typeof message?.role === 'string' ? message.role : 'message';
@@ -49,7 +19,7 @@
     return el('div', { className: `bubble ${role}${message?.weight === 0 ? ' weight-0' : ''}` },
       el('div', { className: 'role' }, role, message?.name ? ` · ${message.name}` : '', message?.tool_call_id ? ` · ${message.tool_call_id}` : '',
         message?.weight === 0 ? el('span', { className: 'weight-note' }, ` · ${t('weightZero')}`) : null),
-      ...contentNodes(message?.content),
+      ...contentNodes(message?.content, json, { thinking: true, bareImage: true }),
       calls.length > 0 ? el('div', { className: 'tools' }, calls.map((call) => el('pre', { className: 'tool' },
         `${call?.id ? `${call.id}: ` : ''}${call?.function?.name ?? 'tool'}(${typeof call?.function?.arguments === 'string' ? call.function.arguments : JSON.stringify(call?.function?.arguments ?? {})})`))) : null);
   }
@@ -118,15 +88,12 @@
     event.preventDefault();
   });
 
-  window.addEventListener('message', (event) => {
-    const message = event.data;
-    if (message?.type === 'ready') build(message);
-    else if (message?.type === 'record') renderRecord(message);
-    else if (message?.type === 'problemsChanged' && count > 0) go(position);
-    else if (message?.type === 'failed') {
-      app.setAttribute('aria-busy', 'false');
-      app.replaceChildren(el('p', { className: 'load-state load-failed', role: 'alert' }, icon('error'), message.message));
-    }
+  connect({
+    ready: build,
+    record: renderRecord,
+    problemsChanged: () => {
+      if (count > 0) go(position);
+    },
+    failed: showFailed,
   });
-  vscode.postMessage({ type: 'init' });
 })();

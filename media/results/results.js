@@ -1,17 +1,13 @@
 // The Batch Results webview: a virtualised table of joined rows (only the rows in view exist in the DOM, fetched a
 // page at a time from the extension), status chips, error groups, and a detail pane that renders a request and its
-// response as a conversation. Plain script, no framework: the page is small and the CSP allows only this file.
+// response as a conversation. Plain script, no framework: the page is small and the CSP allows only this file and
+// common.js (loaded before it: el, t, the paged list, the message plumbing).
 // @ts-check
 (function () {
   'use strict';
-  // eslint-disable-next-line no-undef
-  const vscode = acquireVsCodeApi();
-  const strings = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
-  const t = (key, ...args) => String(strings[key] ?? key).replace(/\{(\d+)\}/g, (_, i) => String(args[Number(i)] ?? ''));
+  // @ts-ignore: defined by common.js
+  const { vscode, t, app, el, icon, contentNodes, showFailed, connect, createVirtualList } = window.mistralWebview;
 
-  const ROW_HEIGHT = 24;
-  const PAGE = 200;
-  const OVERSCAN = 10;
   const COLUMNS = [
     { key: 'index', label: '#', cls: 'num' },
     { key: 'custom_id', label: t('customId') },
@@ -28,39 +24,20 @@
   /** What the table shows: sent with every page request; the extension keeps the matching order. */
   let query = saved.query ?? { text: '', statuses: [], error: undefined, sort: 'index', descending: false };
   let info = null;
-  let generation = 0;
-  let total = 0;
-  /** Rows of the current query by position. */
-  let cache = new Map();
-  const pending = new Set();
-  let selectedPos = -1;
+  /** The paged rows (common.js); built again with the page. */
+  let list = null;
+  /** The row index selected before the list was (re)built. */
   let selectedIndex = typeof saved.selectedIndex === 'number' ? saved.selectedIndex : -1;
-  let requestId = 0;
-  const requests = new Map();
-
-  const app = /** @type {HTMLElement} */ (document.getElementById('app'));
-
-  function el(tag, attrs = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs)) {
-      if (value === undefined || value === null || value === false) continue;
-      if (name === 'className') node.className = String(value);
-      else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
-      else node.setAttribute(name, value === true ? '' : String(value));
-    }
-    for (const child of children.flat()) if (child !== null && child !== undefined && child !== false) node.append(child instanceof Node ? child : String(child));
-    return node;
-  }
-  const icon = (name) => el('span', { className: `codicon codicon-${name}`, 'aria-hidden': 'true' });
 
   function saveState() {
-    vscode.setState({ query, selectedIndex });
+    vscode.setState({ query, selectedIndex: list ? list.selectedIndex : selectedIndex });
   }
 
   // ----- Layout ---------------------------------------------------------------------------------------------------
-  let viewport, spacer, rowsLayer, footer, detailPane, groupsList, filterInput, chips, headerCells;
+  let detailPane, groupsList, filterInput, chips, headerCells;
 
-  function build() {
+  function build(message) {
+    info = message;
     app.replaceChildren();
     app.setAttribute('aria-busy', 'false');
     const stats = info.stats;
@@ -82,8 +59,8 @@
     filterInput.addEventListener('keydown', (event) => {
       if (event.key === 'ArrowDown') {
         event.preventDefault();
-        viewport.focus();
-        if (selectedPos < 0) select(0);
+        list.viewport.focus();
+        if (!list.hasSelection()) list.select(0);
       }
     });
     const failedCount = stats.failed + stats.missing;
@@ -107,12 +84,15 @@
     headerCells = COLUMNS.map((column) =>
       el('div', { role: 'columnheader', className: `cell ${column.key} ${column.cls ?? ''}`, 'data-key': column.key },
         el('button', { title: t('sortBy', column.label), onclick: () => sortBy(column.key) }, column.label, el('span', { className: 'sort' }))));
-    spacer = el('div', { className: 'spacer' });
-    rowsLayer = el('div', { className: 'rows' });
-    viewport = el('div', { className: 'viewport', id: 'viewport', tabindex: '0', role: 'rowgroup', 'aria-label': info.title }, spacer, rowsLayer);
-    viewport.addEventListener('scroll', () => render());
-    viewport.addEventListener('keydown', onKey);
-    footer = el('div', { className: 'footer', 'aria-live': 'polite' });
+    if (list) selectedIndex = list.selectedIndex;
+    list = createVirtualList({
+      label: info.title, rowCount: info.rowCount, query: () => query, renderRow, onKey,
+      selectedIndex, keepSelection: true,
+      onSelect: (row) => {
+        saveState();
+        vscode.postMessage({ type: 'detail', index: row.index });
+      },
+    });
     detailPane = el('aside', { className: 'detail', id: 'detail', 'aria-label': t('detail'), tabindex: '-1' }, el('p', { className: 'hint' }, t('selectRow')));
 
     app.append(...[
@@ -123,12 +103,11 @@
       groups,
       el('div', { className: 'main' },
         el('div', { className: 'table', role: 'grid', 'aria-rowcount': String(stats.requests) },
-          el('div', { className: 'thead', role: 'row' }, headerCells), viewport, footer),
+          el('div', { className: 'thead', role: 'row' }, headerCells), list.viewport, list.footer),
         detailPane),
     ].filter(Boolean));
-    new ResizeObserver(() => render()).observe(viewport);
     renderControls();
-    refresh();
+    list.refresh();
   }
 
   function renderControls() {
@@ -161,62 +140,10 @@
     query = { ...query, ...change };
     saveState();
     renderControls();
-    refresh();
+    list.refresh();
   }
 
-  function refresh() {
-    generation++;
-    cache = new Map();
-    pending.clear();
-    selectedPos = -1;
-    viewport.scrollTop = 0;
-    total = 0;
-    fetchPage(0);
-  }
-
-  function fetchPage(offset) {
-    if (pending.has(offset)) return;
-    pending.add(offset);
-    const id = ++requestId;
-    requests.set(id, { generation, offset });
-    vscode.postMessage({ type: 'page', requestId: id, query, offset, limit: PAGE });
-  }
-
-  function onPage(message) {
-    const request = requests.get(message.requestId);
-    requests.delete(message.requestId);
-    if (!request || request.generation !== generation) return;
-    pending.delete(request.offset);
-    total = message.total;
-    message.rows.forEach((row, i) => cache.set(message.offset + i, row));
-    spacer.style.height = `${total * ROW_HEIGHT}px`;
-    footer.textContent = total === 0 ? t('noRows') : t('shown', total.toLocaleString(), info.rowCount.toLocaleString());
-    if (selectedPos < 0 && selectedIndex >= 0) {
-      // Keep the row that was selected (after a filter change or a reload) when it is still listed.
-      for (const [pos, row] of cache) if (row.index === selectedIndex) selectedPos = pos;
-    }
-    render();
-  }
-
-  function render() {
-    if (!viewport) return;
-    const height = viewport.clientHeight || 400;
-    const first = Math.max(0, Math.floor(viewport.scrollTop / ROW_HEIGHT) - OVERSCAN);
-    const last = Math.min(total - 1, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-    const rows = [];
-    for (let pos = first; pos <= last; pos++) {
-      const row = cache.get(pos);
-      if (!row) {
-        fetchPage(Math.floor(pos / PAGE) * PAGE);
-        continue;
-      }
-      rows.push(renderRow(row, pos));
-    }
-    rowsLayer.replaceChildren(...rows);
-    viewport.setAttribute('aria-activedescendant', selectedPos >= 0 ? `row-${selectedPos}` : '');
-  }
-
-  function renderRow(row, pos) {
+  function renderRow(row, pos, selected) {
     const cells = COLUMNS.map((column) => {
       let value = row[column.key];
       if (column.key === 'index') value = row.index + 1;
@@ -225,41 +152,19 @@
         : [value === null || value === undefined ? '' : typeof value === 'number' ? value.toLocaleString() : value];
       return el('div', { role: 'gridcell', className: `cell ${column.key} ${column.cls ?? ''}`, title: typeof value === 'string' ? value : undefined }, ...content);
     });
-    const node = el('div', {
-      role: 'row', id: `row-${pos}`, className: `row ${row.status}${pos === selectedPos ? ' selected' : ''}`,
-      'aria-selected': String(pos === selectedPos), 'aria-rowindex': String(pos + 1), 'data-custom-id': row.custom_id ?? '',
-      onclick: () => select(pos), ondblclick: () => detailPane.focus(),
+    return el('div', {
+      role: 'row', id: `row-${pos}`, className: `row ${row.status}${selected ? ' selected' : ''}`,
+      'aria-selected': String(selected), 'aria-rowindex': String(pos + 1), 'data-custom-id': row.custom_id ?? '',
+      onclick: () => list.select(pos), ondblclick: () => detailPane.focus(),
     }, cells);
-    node.style.top = `${pos * ROW_HEIGHT}px`;
-    return node;
   }
 
-  function select(pos) {
-    if (total === 0) return;
-    selectedPos = Math.max(0, Math.min(total - 1, pos));
-    const top = selectedPos * ROW_HEIGHT;
-    if (top < viewport.scrollTop) viewport.scrollTop = top;
-    else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
-    render();
-    const row = cache.get(selectedPos);
-    if (row) {
-      selectedIndex = row.index;
-      saveState();
-      vscode.postMessage({ type: 'detail', index: row.index });
-    }
-  }
-
+  /** The keys the table adds to the list's (arrows, pages, Home, End, Ctrl+C): Enter to the detail, / and Ctrl+F to the filter. */
   function onKey(event) {
-    const pageRows = Math.max(1, Math.floor(viewport.clientHeight / ROW_HEIGHT) - 1);
-    const moves = { ArrowDown: 1, ArrowUp: -1, PageDown: pageRows, PageUp: -pageRows };
-    if (event.key in moves) select((selectedPos < 0 ? -1 : selectedPos) + moves[event.key]);
-    else if (event.key === 'Home') select(0);
-    else if (event.key === 'End') select(total - 1);
-    else if (event.key === 'Enter') detailPane.focus();
-    else if ((event.ctrlKey || event.metaKey) && event.key === 'c' && selectedIndex >= 0) vscode.postMessage({ type: 'copyId', index: selectedIndex });
+    if (event.key === 'Enter') detailPane.focus();
     else if (event.key === '/' || ((event.ctrlKey || event.metaKey) && event.key === 'f')) filterInput.focus();
-    else return;
-    event.preventDefault();
+    else return false;
+    return true;
   }
 
   // ----- Detail: a request and its response as a conversation ----------------------------------------------------
@@ -268,21 +173,6 @@
   function json(value) {
     const text = JSON.stringify(value, (key, v) => (Array.isArray(v) && v.length > 16 && v.every((x) => typeof x === 'number') ? `[${v.slice(0, 8).join(', ')}, … ${v.length} numbers]` : v), 2) ?? 'null';
     return el('pre', { className: 'json' }, text.length > MAX_JSON ? `${text.slice(0, MAX_JSON)}\n…` : text);
-  }
-
-  function contentNodes(content) {
-    if (typeof content === 'string') return [el('div', { className: 'text' }, content)];
-    if (!Array.isArray(content)) return content === null || content === undefined ? [] : [json(content)];
-    return content.map((chunk) => {
-      if (typeof chunk === 'string') return el('div', { className: 'text' }, chunk);
-      if (chunk && typeof chunk.text === 'string') return el('div', { className: 'text' }, chunk.text);
-      const url = chunk?.image_url?.url ?? chunk?.image_url;
-      // data: images are shown; remote ones are named only (the CSP loads nothing from the network).
-      if (typeof url === 'string') return url.startsWith('data:image/') ? el('img', { src: url, alt: '' }) : el('div', { className: 'attachment' }, icon('file-media'), url);
-      const doc = chunk?.document_url;
-      if (typeof doc === 'string') return el('div', { className: 'attachment' }, icon('file-pdf'), doc);
-      return json(chunk);
-    });
   }
 
   function toolCalls(calls) {
@@ -296,7 +186,7 @@
     const marks = message?.weight === 0 ? ' weight-0' : '';
     return el('div', { className: `bubble ${role}${marks} ${extraClass}` },
       el('div', { className: 'role' }, role, message?.name ? ` · ${message.name}` : '', message?.tool_call_id ? ` · ${message.tool_call_id}` : ''),
-      ...contentNodes(message?.content), toolCalls(message?.tool_calls));
+      ...contentNodes(message?.content, json), toolCalls(message?.tool_calls));
   }
 
   function requestNodes(request) {
@@ -323,7 +213,7 @@
 
   function onDetail(message) {
     const detail = message.detail;
-    if (detail.index !== selectedIndex) return;
+    if (detail.index !== list.selectedIndex) return;
     detailPane.replaceChildren(
       el('div', { className: 'detail-head' },
         el('span', { className: `badge ${detail.status}` }, icon(STATUS_ICONS[detail.status]), t(detail.status)),
@@ -338,28 +228,14 @@
     );
   }
 
-  window.addEventListener('message', (event) => {
-    const message = event.data;
-    switch (message?.type) {
-      case 'ready':
-        info = message;
-        build();
-        break;
-      case 'page':
-        onPage(message);
-        break;
-      case 'detail':
-        onDetail(message);
-        break;
-      case 'loading':
-        app.setAttribute('aria-busy', 'true');
-        app.replaceChildren(el('p', { className: 'load-state' }, t('loading')));
-        break;
-      case 'failed':
-        app.setAttribute('aria-busy', 'false');
-        app.replaceChildren(el('p', { className: 'load-state load-failed', role: 'alert' }, icon('error'), message.message));
-        break;
-    }
+  connect({
+    ready: build,
+    page: (message) => list?.onPage(message),
+    detail: onDetail,
+    loading: () => {
+      app.setAttribute('aria-busy', 'true');
+      app.replaceChildren(el('p', { className: 'load-state' }, t('loading')));
+    },
+    failed: showFailed,
   });
-  vscode.postMessage({ type: 'init' });
 })();

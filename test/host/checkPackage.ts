@@ -23,6 +23,8 @@ const REQUIRED_ENTRIES = [
   // The Marketplace page shows the licence and the icon; vsce only warns when they are missing.
   'extension/LICENSE.txt',
   'extension/media/icon.png',
+  // Loaded by every results webview before its own script.
+  'extension/media/results/common.js',
 ];
 const FORBIDDEN_ENTRY = /^extension\/(src|test|out|node_modules|scripts|\.ci)\/|\.map$|\.ts$|tsconfig\.json$/;
 

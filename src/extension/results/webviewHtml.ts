@@ -56,7 +56,8 @@ function webviewStrings(): Record<string, string> {
 export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, title: string, script: 'results.js' | 'compare.js' | 'conversations.js' = 'results.js'): string {
   const nonce = randomBytes(16).toString('base64');
   const media = (...segments: string[]): string => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, ...segments)).toString();
-  // No remote resources: scripts only with this nonce, styles and the icon font only from the extension's own files.
+  // No remote resources: scripts only with this nonce (the strings, common.js shared by the pages, then the page's own
+  // script), styles and the icon font only from the extension's own files.
   const csp = [
     "default-src 'none'",
     `style-src ${webview.cspSource}`,
@@ -78,6 +79,7 @@ export function resultsHtml(webview: vscode.Webview, extensionUri: vscode.Uri, t
 <body>
 <div id="app" aria-busy="true"><p class="load-state">${escapeHtml(webviewStrings().loading)}</p></div>
 <script nonce="${nonce}" id="strings" type="application/json">${strings}</script>
+<script nonce="${nonce}" src="${media('media', 'results', 'common.js')}"></script>
 <script nonce="${nonce}" src="${media('media', 'results', script)}"></script>
 </body>
 </html>`;

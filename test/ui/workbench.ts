@@ -21,20 +21,29 @@ export class Workbench {
 
   /** Opens the command palette and runs a command by its title, e.g. "Mistral: Set API Key". */
   async runCommand(title: string): Promise<void> {
-    await this.dismissQuickInput();
-    await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('.quick-input-box input');
-    try {
-      await input.waitFor({ state: 'visible', timeout: 3000 });
-    } catch {
-      // Focus inside a webview (a Markdown preview just opened) can swallow F1: give the workbench focus, press again.
-      await this.page.locator('.part.titlebar').click();
-      await this.page.keyboard.press('F1');
-      await input.waitFor({ state: 'visible' });
-    }
-    await input.fill(`>${title}`);
     const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
-    await row.waitFor({ state: 'visible' });
+    // The palette now and then opens with a command list from before the last context change and offers "similar
+    // commands" instead: opened again, it lists the command. A command really missing fails all three tries.
+    for (let attempt = 1; ; attempt++) {
+      await this.dismissQuickInput();
+      await this.page.keyboard.press('F1');
+      try {
+        await input.waitFor({ state: 'visible', timeout: 3000 });
+      } catch {
+        // Focus inside a webview (a Markdown preview just opened) can swallow F1: give the workbench focus, press again.
+        await this.page.locator('.part.titlebar').click();
+        await this.page.keyboard.press('F1');
+        await input.waitFor({ state: 'visible' });
+      }
+      await input.fill(`>${title}`);
+      try {
+        await row.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : 30_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
     await row.click();
   }
 

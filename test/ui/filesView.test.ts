@@ -6,30 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { uiContext } from './context';
+import { addFault, clearFaults, remoteFilesNamed } from './service';
 import { waitFor, waitForAttribute } from './workbench';
-
-interface FileListPage {
-  data: { id: string; filename: string; purpose: string; bytes: number | null }[];
-}
-
-async function listRemoteFiles(query: string): Promise<FileListPage> {
-  const { session } = uiContext();
-  const response = await fetch(`${session.emulator.url}/v1/files?${query}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
-  assert.equal(response.status, 200);
-  return (await response.json()) as FileListPage;
-}
-
-/** Adds (POST) or clears (DELETE) the emulator's fault rules over its HTTP control route. */
-async function emulatorFaults(method: 'POST' | 'DELETE', rule?: Record<string, unknown>): Promise<void> {
-  const { session } = uiContext();
-  const response = await fetch(`${session.emulator.url}/_emulator/faults`, {
-    method,
-    headers: { authorization: `Bearer ${session.apiKey}`, 'content-type': 'application/json' },
-    body: rule === undefined ? undefined : JSON.stringify(rule),
-  });
-  assert.equal(response.status, 200, await response.text());
-}
-
 
 async function screenshot(name: string): Promise<void> {
   const { workbench, screenshotDir } = uiContext();
@@ -112,7 +90,7 @@ describe('Mistral Files in the workbench', () => {
   it('shows Retry and Show Log when the service fails, and recovers with Retry', async () => {
     const { workbench } = uiContext();
     const pane = filesPane();
-    await emulatorFaults('POST', { method: 'GET', path: '^/v1/files$', status: 503, count: 1000 });
+    await addFault({ method: 'GET', path: '^/v1/files$', status: 503, count: 1000 });
     try {
       await workbench.runCommand('Mistral: Refresh');
       const welcome = pane.locator('.welcome-view-content');
@@ -122,7 +100,7 @@ describe('Mistral Files in the workbench', () => {
         assert.ok(await welcome.locator('.monaco-button', { hasText: button }).first().isVisible(), `no ${button} button`);
       }
     } finally {
-      await emulatorFaults('DELETE');
+      await clearFaults();
     }
     await pane.locator('.welcome-view-content .monaco-button', { hasText: 'Retry' }).first().click();
     await workbench.treeRow(pane, 'Fine-tune').waitFor({ state: 'visible' });
@@ -138,8 +116,7 @@ describe('Mistral Files in the workbench', () => {
     await screenshot('upload');
     await workbench.pickQuickItem('Fine-tune');
     const uploaded = await waitFor(async () => {
-      const page = await listRemoteFiles('search=train.jsonl&purpose=fine-tune');
-      return page.data.find((file) => file.filename === 'train.jsonl');
+      return (await remoteFilesNamed('train.jsonl', 'fine-tune'))[0];
     }, 'train.jsonl to reach the service');
     assert.equal(uploaded.purpose, 'fine-tune');
     await waitFor(
@@ -205,7 +182,7 @@ describe('Mistral Files in the workbench', () => {
     const problems = workbench.page.locator('.part.panel .markers-panel');
     await problems.waitFor({ state: 'visible' });
     await waitFor(async () => ((await problems.locator('.monaco-list-row', { hasText: 'broken.jsonl' }).count()) > 0 ? true : undefined), 'broken.jsonl in Problems');
-    assert.equal((await listRemoteFiles('search=broken.jsonl')).data.filter((f) => f.filename === 'broken.jsonl').length, 0, 'nothing was sent');
+    assert.equal((await remoteFilesNamed('broken.jsonl')).length, 0, 'nothing was sent');
   });
 
   it('blocks the upload of a broken .jsonl, then sends it on "Upload Anyway"', async () => {
@@ -218,11 +195,10 @@ describe('Mistral Files in the workbench', () => {
     const toast = workbench.page.locator('.notifications-toasts .notification-toast', { hasText: 'was not uploaded' });
     await toast.waitFor({ state: 'visible' });
     assert.match(await toast.innerText(), /validation found \d+ error/);
-    assert.equal((await listRemoteFiles('search=broken.jsonl')).data.filter((f) => f.filename === 'broken.jsonl').length, 0, 'nothing was sent');
+    assert.equal((await remoteFilesNamed('broken.jsonl')).length, 0, 'nothing was sent');
     await toast.locator('.monaco-button', { hasText: 'Upload Anyway' }).click();
     const sent = await waitFor(async () => {
-      const page = await listRemoteFiles('search=broken.jsonl');
-      return page.data.find((file) => file.filename === 'broken.jsonl');
+      return (await remoteFilesNamed('broken.jsonl'))[0];
     }, 'broken.jsonl to reach the service after Upload Anyway');
     assert.equal(sent.purpose, 'fine-tune', 'the purpose chosen before is kept');
   });

@@ -6,14 +6,11 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { uiContext } from './context';
+import { remoteFilesNamed } from './service';
 import { waitFor, waitForAttribute } from './workbench';
 
 async function remoteFileId(filename: string): Promise<string> {
-  const { session } = uiContext();
-  const response = await fetch(`${session.emulator.url}/v1/files?search=${encodeURIComponent(filename)}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
-  assert.equal(response.status, 200);
-  const page = (await response.json()) as { data: Array<{ id: string; filename: string }> };
-  const file = page.data.find((f) => f.filename === filename);
+  const [file] = await remoteFilesNamed(filename);
   assert.ok(file, `${filename} is not on the emulator`);
   return file.id;
 }

@@ -5,14 +5,11 @@
  */
 import * as assert from 'node:assert/strict';
 import { uiContext } from './context';
+import { remoteFilesNamed } from './service';
 import { waitFor, waitForAttribute } from './workbench';
 
 async function remoteIdsNamed(name: string): Promise<string[]> {
-  const { session } = uiContext();
-  const response = await fetch(`${session.emulator.url}/v1/files?search=${encodeURIComponent(name)}`, { headers: { authorization: `Bearer ${session.apiKey}` } });
-  assert.equal(response.status, 200);
-  const page = (await response.json()) as { data: Array<{ id: string; filename: string }> };
-  return page.data.filter((file) => file.filename === name).map((file) => file.id);
+  return (await remoteFilesNamed(name)).map((file) => file.id);
 }
 
 describe('Delete from the Files view', () => {

@@ -103,7 +103,9 @@
     status = el('span', { id: 'status', className: 'meta', 'aria-live': 'polite' });
     lineInput = el('input', { id: 'line', type: 'number', min: '1', placeholder: t('goToLine'), 'aria-label': t('goToLine') });
     lineInput.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && lineInput.value) vscode.postMessage({ type: 'goToLine', line: Number(lineInput.value) });
+      if (event.key !== 'Enter' || !lineInput.value) return;
+      wanted = null;
+      vscode.postMessage({ type: 'goToLine', line: Number(lineInput.value) });
     });
     body = el('main', { className: 'conversation', id: 'record', tabindex: '0' });
     list = count === 0 ? null : createVirtualList({

@@ -75,7 +75,8 @@
    * ({ type: 'page', requestId, query, offset, limit } answered by a 'page' message with total, offset and rows).
    * Arrow keys, Page Up/Down, Home and End select; Ctrl/Cmd+C copies the selected row's custom_id.
    *
-   * options: label (the viewport's aria-label), rowCount (the footer's "of"), query() (sent with every page request),
+   * options: label (the viewport's aria-label), rowCount (the footer's "of"), footer(total) (the footer's text in place
+   * of "x of y shown"), query() (sent with every page request),
    * renderRow(row, pos, selected) (the row's node; its top is set here), onSelect(row) (after a row is selected),
    * onKey(event) (more keys; returns true when it handled one), selectedIndex (a row index selected before),
    * keepSelection (select that row again when a page lists it).
@@ -84,8 +85,12 @@
     let total = 0;
     /** Rows of the current query by position. */
     let cache = new Map();
+    /** The rows before a refresh that keeps its place, shown until their fresh page arrives so nothing flickers. */
+    let stale = new Map();
     const pending = new Set();
     let selectedPos = -1;
+    /** A row selected before its page arrived (End, a long jump): onSelect runs when it does. */
+    let selectWaiting = false;
 
     const spacer = el('div', { className: 'spacer' });
     const rowsLayer = el('div', { className: 'rows' });
@@ -101,11 +106,18 @@
       hasSelection: () => selectedPos >= 0,
     };
 
-    function refresh() {
+    /** Fetches the rows again; keepPlace keeps the scroll position and selection (same rows, fresher contents). */
+    function refresh(keepPlace = false) {
       generation++;
+      stale = keepPlace ? cache : new Map();
       cache = new Map();
       pending.clear();
+      if (keepPlace) {
+        render();
+        return;
+      }
       selectedPos = -1;
+      selectWaiting = false;
       viewport.scrollTop = 0;
       total = 0;
       fetchPage(0);
@@ -127,12 +139,13 @@
       total = message.total;
       message.rows.forEach((row, i) => cache.set(message.offset + i, row));
       spacer.style.height = `${total * ROW_HEIGHT}px`;
-      footer.textContent = total === 0 ? t('noRows') : t('shown', total.toLocaleString(), options.rowCount.toLocaleString());
+      footer.textContent = options.footer ? options.footer(total) : total === 0 ? t('noRows') : t('shown', total.toLocaleString(), options.rowCount.toLocaleString());
       if (options.keepSelection && selectedPos < 0 && list.selectedIndex >= 0) {
         // Keep the row that was selected (after a filter change or a reload) when it is still listed.
         for (const [pos, row] of cache) if (row.index === list.selectedIndex) selectedPos = pos;
       }
       render();
+      if (selectWaiting && cache.has(selectedPos)) notifySelected();
     }
 
     function render() {
@@ -141,10 +154,11 @@
       const last = Math.min(total - 1, Math.ceil((viewport.scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
       const rows = [];
       for (let pos = first; pos <= last; pos++) {
-        const row = cache.get(pos);
+        let row = cache.get(pos);
         if (!row) {
           fetchPage(Math.floor(pos / PAGE) * PAGE);
-          continue;
+          row = stale.get(pos);
+          if (!row) continue;
         }
         const node = options.renderRow(row, pos, pos === selectedPos);
         node.style.top = `${pos * ROW_HEIGHT}px`;
@@ -161,7 +175,12 @@
       if (top < viewport.scrollTop) viewport.scrollTop = top;
       else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
       render();
+      notifySelected();
+    }
+
+    function notifySelected() {
       const row = cache.get(selectedPos);
+      selectWaiting = !row;
       if (row) {
         list.selectedIndex = row.index;
         options.onSelect(row);

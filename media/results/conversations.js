@@ -1,15 +1,23 @@
 // Conversations webview: one JSONL record at a time as a chat — roles as bubbles, system prompt, tool calls and tool
-// results, images, weight-0 turns marked, the record's validation problems above it. Only the record in view is
-// fetched from the extension. Plain script under a nonce CSP, after common.js (el, t, the message plumbing).
+// results, images, weight-0 turns marked, the record's validation problems above it — beside a virtualised list of
+// the records. Only the record in view, and the list's rows in view, are fetched from the extension. Plain script
+// under a nonce CSP, after common.js (el, t, the message plumbing, the paged list).
 // @ts-check
 (function () {
   'use strict';
   // @ts-ignore: defined by common.js
-  const { vscode, t, app, el, icon, contentNodes, showFailed, connect } = window.mistralWebview;
+  const { vscode, t, app, el, icon, contentNodes, showFailed, connect, createVirtualList } = window.mistralWebview;
   let position = vscode.getState()?.position ?? 0;
   let count = 0;
   let title = '';
   let status, body, lineInput, prevButton, nextButton;
+  /** The records list (common.js): one row per record, paged from the extension. */
+  let list = null;
+  /**
+   * The position last asked for, or null after Go to line (the extension picks it). An answer for another position
+   * is an older request overtaken by a newer one (keys held down): showing it would jump the selection back.
+   */
+  let wanted = null;
 
   const json = (value) => el('pre', { className: 'json' }, (JSON.stringify(value, null, 2) ?? 'null').slice(0, 100_000));
 
@@ -33,6 +41,8 @@
   }
 
   function renderRecord(message) {
+    if (wanted !== null && message.position !== wanted) return;
+    wanted = null;
     position = message.position;
     count = message.count;
     vscode.setState({ position });
@@ -51,11 +61,38 @@
     } else nodes = [el('p', { className: 'hint' }, t('notChat')), json(value)];
     body.replaceChildren(...[...problems, ...nodes].filter(Boolean));
     body.scrollTop = 0;
+    // Whatever moved the record (toolbar, ←/→, Go to line), the list follows; its onSelect sees the same position.
+    list?.select(position);
   }
 
   function go(target) {
     if (count === 0) return;
-    vscode.postMessage({ type: 'record', position: Math.max(0, Math.min(count - 1, target)) });
+    wanted = Math.max(0, Math.min(count - 1, target));
+    vscode.postMessage({ type: 'record', position: wanted });
+  }
+
+  function renderRow(row, pos, selected) {
+    const problem = row.problem === 'error' || row.problem === 'warning' ? row.problem : null;
+    const preview = row.notJson ? t('lineNotJson') : row.preview || t('noUserMessage');
+    const turns = t('turns', row.turns.toLocaleString());
+    const problemText = problem === 'error' ? t('hasErrors') : problem === 'warning' ? t('hasWarnings') : '';
+    return el('div', {
+      role: 'option', id: `row-${pos}`, className: `row${selected ? ' selected' : ''}${problem ? ` ${problem}` : ''}`,
+      'aria-selected': String(selected), 'data-line': String(row.line),
+      title: [`${t('line', row.line)}: ${preview}`, turns, problemText].filter(Boolean).join(' · '),
+      onclick: () => list.select(pos),
+    },
+    el('span', { className: 'cell num line-number' }, row.line.toLocaleString()),
+    el('span', { className: 'cell problem-icon' }, problem ? icon(problem) : null),
+    el('span', { className: `cell preview${row.notJson || !row.preview ? ' hint' : ''}` }, preview),
+    el('span', { className: 'cell num turns', 'aria-label': turns }, row.turns.toLocaleString()));
+  }
+
+  /** The list adds Enter (to the conversation) to its own keys; ←/→ and the others reach the page's handler. */
+  function onListKey(event) {
+    if (event.key !== 'Enter') return false;
+    body.focus();
+    return true;
   }
 
   function build(message) {
@@ -66,20 +103,42 @@
     status = el('span', { id: 'status', className: 'meta', 'aria-live': 'polite' });
     lineInput = el('input', { id: 'line', type: 'number', min: '1', placeholder: t('goToLine'), 'aria-label': t('goToLine') });
     lineInput.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' && lineInput.value) vscode.postMessage({ type: 'goToLine', line: Number(lineInput.value) });
+      if (event.key !== 'Enter' || !lineInput.value) return;
+      wanted = null;
+      vscode.postMessage({ type: 'goToLine', line: Number(lineInput.value) });
     });
     body = el('main', { className: 'conversation', id: 'record', tabindex: '0' });
+    list = count === 0 ? null : createVirtualList({
+      label: t('records'), rowCount: count, query: () => ({}), renderRow, onKey: onListKey,
+      footer: (total) => t('recordsShown', total.toLocaleString()),
+      onSelect: (row) => {
+        if (row.index !== position || wanted !== null) go(row.index);
+      },
+    });
+    list?.viewport.setAttribute('role', 'listbox');
     app.replaceChildren(
       el('header', {}, el('div', { className: 'title' }, icon('comment-discussion'), el('h1', {}, title)),
         el('div', { className: 'toolbar' }, prevButton, nextButton, status, lineInput)),
-      count === 0 ? el('p', { className: 'hint' }, t('emptyFile')) : body,
+      count === 0 ? el('p', { className: 'hint' }, t('emptyFile'))
+        : el('div', { className: 'main conversations' }, el('nav', { className: 'records', 'aria-label': t('records') }, list.viewport, list.footer), body),
     );
     app.setAttribute('aria-busy', 'false');
-    if (count > 0) go(Math.min(position, count - 1));
+    if (count > 0) {
+      list.refresh();
+      go(Math.min(position, count - 1));
+    }
+  }
+
+  function onPage(message) {
+    if (!list) return;
+    list.onPage(message);
+    // The first page makes the list's length known: only then can it select (and scroll to) the record in view.
+    if (!list.hasSelection() && wanted === null) list.select(position);
   }
 
   document.addEventListener('keydown', (event) => {
-    if (event.target instanceof HTMLInputElement || count === 0) return;
+    // The list has already handled its own keys (↑/↓, Page Up/Down, Home, End) when the event bubbles here.
+    if (event.defaultPrevented || event.target instanceof HTMLInputElement || count === 0) return;
     const moves = { ArrowRight: 1, ArrowLeft: -1, PageDown: 10, PageUp: -10 };
     if (event.key in moves) go(position + moves[event.key]);
     else if (event.key === 'Home') go(0);
@@ -91,8 +150,11 @@
   connect({
     ready: build,
     record: renderRecord,
+    page: onPage,
     problemsChanged: () => {
-      if (count > 0) go(position);
+      if (count === 0) return;
+      go(position);
+      list?.refresh(true);
     },
     failed: showFailed,
   });

@@ -168,6 +168,24 @@ describe('Conversations view of a chat JSONL in the workbench', () => {
     assert.match(await frame.locator('#status').innerText(), /Record 2 of 3 · line 2/);
   });
 
+  it('lists train.jsonl\'s records beside the conversation: a row each, and a click shows that record', async () => {
+    const { workbench } = uiContext();
+    const frame = viewer();
+    const rows = frame.locator('.records .row');
+    await waitFor(async () => ((await rows.count()) === 3 ? true : undefined), 'one row per record');
+    assert.deepEqual(await rows.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-line'))), ['1', '2', '3']);
+    assert.match(await rows.nth(0).locator('.preview').innerText(), /capital of France/);
+    // → earlier moved the list's selection along with the record.
+    assert.equal(await frame.locator('.records .row.selected').getAttribute('data-line'), '2');
+    await rows.nth(2).click();
+    await frame.locator('#record .bubble.user', { hasText: 'Translate "chat" to English.' }).waitFor({ state: 'visible' });
+    assert.match(await frame.locator('#status').innerText(), /Record 3 of 3 · line 3/);
+    assert.equal(await frame.locator('.records .row.selected').getAttribute('data-line'), '3');
+    // ↑ in the list goes back a record.
+    await workbench.page.keyboard.press('ArrowUp');
+    await frame.locator('#status', { hasText: 'Record 2 of 3' }).waitFor({ state: 'visible' });
+  });
+
   it('shows a record\'s validation problems above it (broken.jsonl, from the Explorer menu)', async () => {
     const { workbench, screenshotDir } = uiContext();
     await workbench.contextMenu(workbench.explorerRow('broken.jsonl'), 'Open as Conversations');

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Readable } from 'node:stream';
 import { JsonlIndex } from '../../src/util/jsonlIndex';
+import { PREVIEW_CHARS, summarizeRecord } from '../../src/util/recordSummary';
 import { isAbortError } from '../../src/api/core/errors';
 
 const source = (text: string, chunkBytes = 5) => ({
@@ -53,5 +54,18 @@ describe('JSONL line index (Conversations view)', () => {
     const err = await JsonlIndex.open(source(lines, 4096), { tempDir, signal: controller.signal }).then(() => undefined, (e: unknown) => e);
     assert.ok(isAbortError(err));
     assert.deepEqual(fs.readdirSync(tempDir), []);
+  });
+});
+
+describe('Record summaries (Conversations view list)', () => {
+  it('reads the first user message on one line and counts the turns, for fine-tuning and batch records', () => {
+    assert.deepEqual(summarizeRecord({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: '  Two\n\tlines  ' }, { role: 'assistant', content: 'Ok' }] }), { preview: 'Two lines', turns: 3 });
+    assert.deepEqual(summarizeRecord({ custom_id: 'a', body: { messages: [{ role: 'user', content: [{ type: 'text', text: 'Look' }, { type: 'image_url', image_url: 'data:' }, { type: 'text', text: 'here' }] }] } }), { preview: 'Look here', turns: 1 });
+    assert.equal(summarizeRecord({ messages: [{ role: 'user', content: 'x'.repeat(10_000) }] }).preview.length, PREVIEW_CHARS);
+  });
+
+  it('gives an empty summary for what is not a chat', () => {
+    for (const value of [undefined, null, 3, 'text', { prompt: 'hi' }, { messages: 'no' }]) assert.deepEqual(summarizeRecord(value), { preview: '', turns: 0 });
+    assert.deepEqual(summarizeRecord({ messages: [{ role: 'assistant', content: 'Alone' }] }), { preview: '', turns: 1 });
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Conversations: any chat JSONL (fine-tuning records, batch chat requests) read one record at a time as a
  * conversation — roles as bubbles, the system prompt, tool calls and results, images, `weight: 0` turns marked, and the
- * record's validation problems (from the Problems panel) shown above it. The file is indexed by line, so a record is
- * parsed only when shown.
+ * record's validation problems (from the Problems panel) shown above it — beside a list of the records. The file is
+ * indexed by line, so a record is parsed only when shown, and the list's rows are summarised a page at a time.
  */
 import * as vscode from 'vscode';
 import { errorMessage } from '../../api/core/errors';
 import { JsonlIndex } from '../../util/jsonlIndex';
+import { summarizeRecord, type RecordSummary } from '../../util/recordSummary';
 import type { Deps } from '../deps';
 import { showError, withCancellableProgress } from '../shared/feedback';
 import { urisFromArgs } from '../shared/args';
@@ -16,13 +17,25 @@ import { resultsHtml } from './webviewHtml';
 
 export const CONVERSATIONS_VIEW_TYPE = 'mistral.conversations';
 
-type Message = { type: 'init' } | { type: 'record'; position: number } | { type: 'goToLine'; line: number };
+type Message =
+  | { type: 'init' }
+  | { type: 'record'; position: number }
+  | { type: 'goToLine'; line: number }
+  | { type: 'page'; requestId: number; offset: number; limit: number };
+
+/** The list asks for a screenful or two; more would only read lines nobody scrolls to. */
+const MAX_PAGE = 500;
+/** Summaries kept for scrolling back; past this the cache starts again rather than growing with a huge file. */
+const MAX_SUMMARIES = 20_000;
+
+type Summary = RecordSummary & { line: number; notJson: boolean };
 
 class ConversationsPanel {
   private index: JsonlIndex | undefined;
   private loading: Promise<void>;
   private failure: string | undefined;
   private disposed = false;
+  private readonly summaries = new Map<number, Summary>();
 
   constructor(private readonly deps: Deps, private readonly uri: vscode.Uri, private readonly panel: vscode.WebviewPanel) {
     const extensionUri = deps.context.extensionUri;
@@ -70,12 +83,55 @@ class ConversationsPanel {
       .map((diagnostic) => ({ severity: diagnostic.severity === vscode.DiagnosticSeverity.Error ? 'error' : 'warning', message: diagnostic.message }));
   }
 
+  private async summary(index: JsonlIndex, position: number): Promise<Summary> {
+    let summary = this.summaries.get(position);
+    if (!summary) {
+      const record = await index.record(position);
+      summary = { line: record.line, notJson: record.error !== undefined, ...summarizeRecord(record.value) };
+      if (this.summaries.size >= MAX_SUMMARIES) this.summaries.clear();
+      this.summaries.set(position, summary);
+    }
+    return summary;
+  }
+
+  /**
+   * The worst problem per line, graded as the boxes above a record are (anything not an error is a warning). Not
+   * cached: problems change as the file is edited or validated.
+   */
+  private severities(): Map<number, 'error' | 'warning'> {
+    const byLine = new Map<number, 'error' | 'warning'>();
+    for (const diagnostic of vscode.languages.getDiagnostics(this.uri)) {
+      const line = diagnostic.range.start.line + 1;
+      if (diagnostic.severity === vscode.DiagnosticSeverity.Error) byLine.set(line, 'error');
+      else if (!byLine.has(line)) byLine.set(line, 'warning');
+    }
+    return byLine;
+  }
+
+  private async page(index: JsonlIndex, requestId: number, requestedOffset: number, requestedLimit: number): Promise<void> {
+    const offset = Math.max(0, Math.floor(Number.isFinite(requestedOffset) ? requestedOffset : 0));
+    const limit = Math.max(0, Math.min(MAX_PAGE, Math.floor(Number.isFinite(requestedLimit) ? requestedLimit : 0)));
+    const end = Math.min(index.count, offset + limit);
+    const severities = this.severities();
+    const rows = [];
+    for (let position = offset; position < end; position++) {
+      // The index is closed with the panel: a page still being read then stops quietly.
+      if (this.disposed) return;
+      const summary = await this.summary(index, position);
+      rows.push({ index: position, ...summary, problem: severities.get(summary.line) ?? (summary.notJson ? 'error' : undefined) });
+    }
+    if (!this.disposed) void this.panel.webview.postMessage({ type: 'page', requestId, total: index.count, offset, rows });
+  }
+
   private async handle(message: Message): Promise<void> {
     switch (message.type) {
       case 'init':
         await this.loading;
         if (this.failure !== undefined || !this.index) void this.panel.webview.postMessage({ type: 'failed', message: this.failure ?? '' });
         else void this.panel.webview.postMessage({ type: 'ready', title: this.title, count: this.index.count });
+        return;
+      case 'page':
+        if (this.index) await this.page(this.index, Number(message.requestId), Number(message.offset), Number(message.limit));
         return;
       case 'goToLine':
       case 'record': {

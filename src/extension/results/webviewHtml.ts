@@ -50,6 +50,13 @@ function webviewStrings(): Record<string, string> {
     tools: vscode.l10n.t('Tools'),
     weightZero: vscode.l10n.t('weight 0: not trained on'),
     emptyFile: vscode.l10n.t('This file has no records.'),
+    records: vscode.l10n.t('Records'),
+    recordsShown: vscode.l10n.t('{0} records'),
+    turns: vscode.l10n.t('{0} turns'),
+    lineNotJson: vscode.l10n.t('Not JSON'),
+    noUserMessage: vscode.l10n.t('No user message'),
+    hasErrors: vscode.l10n.t('Has errors'),
+    hasWarnings: vscode.l10n.t('Has warnings'),
   };
 }
 

@@ -21,6 +21,24 @@ export default tseslint.config(
     },
   },
   {
+    // The webview pages: plain browser scripts under a nonce CSP, no bundler, no modules.
+    files: ['media/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      ecmaVersion: 2022,
+      globals: Object.fromEntries(
+        ['window', 'document', 'navigator', 'console', 'acquireVsCodeApi', 'requestAnimationFrame', 'cancelAnimationFrame', 'setTimeout', 'clearTimeout', 'ResizeObserver', 'getComputedStyle', 'Node', 'HTMLInputElement', 'Intl'].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: {
+      eqeqeq: ['error', 'always', { null: 'ignore' }],
+      curly: ['error', 'multi-line'],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // `// @ts-check` pages name what only exists at run time (common.js's namespace) with @ts-ignore.
+      '@typescript-eslint/ban-ts-comment': 'off',
+    },
+  },
+  {
     // The pure core is shared by the extension, the CLI and the unit tests: it must not load `vscode`.
     files: ['src/api/**/*.ts', 'src/validation/**/*.ts', 'src/util/**/*.ts', 'src/cli/**/*.ts'],
     rules: {

@@ -5,7 +5,6 @@
 (function () {
   'use strict';
   // acquireVsCodeApi may be called once per page: the pages use this handle.
-  // eslint-disable-next-line no-undef
   const vscode = acquireVsCodeApi();
   const strings = JSON.parse(document.getElementById('strings')?.textContent ?? '{}');
   /** The text for key (translated by the extension), with {0}, {1}… replaced by args. */

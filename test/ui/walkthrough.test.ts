@@ -3,7 +3,8 @@
  * walkthrough when one is first opened) and in a new window with a key stored. Runs last: it reloads the window.
  */
 import { uiContext } from './context';
-import { waitForAttribute } from './workbench';
+import { remoteFilesNamed, writeWorkspaceFile } from './service';
+import { waitFor, waitForAttribute } from './workbench';
 
 const WALKTHROUGH = 'mistral-files.mistral-files#mistral.gettingStarted';
 
@@ -24,13 +25,17 @@ describe('The getting-started walkthrough', () => {
     await workbench.quickInput.waitFor({ state: 'hidden' });
   });
 
-  it('ticks "Validate JSONL" for a validation run before the walkthrough was ever opened', async () => {
+  it('ticks "Upload a file" and "Validate JSONL" for what was done before the walkthrough was ever opened', async () => {
     const { workbench } = uiContext();
     await workbench.runCommand('View: Close All Editors');
     await workbench.contextMenu(await workbench.newExplorerRow('train.jsonl'), 'Validate JSONL File');
+    const name = 'walkthrough-upload.jsonl';
+    writeWorkspaceFile(name, `${JSON.stringify({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello' }] })}\n`);
+    await workbench.contextMenu(await workbench.newExplorerRow(name), 'Upload to Mistral');
+    await workbench.pickQuickItem('Fine-tune');
+    await waitFor(async () => (await remoteFilesNamed(name))[0], `${name} to reach the service`);
     await openWalkthrough();
-    await waitForAttribute(stepCheckbox('validate'), 'aria-checked', 'true', 30_000);
-    await waitForAttribute(stepCheckbox('setKey'), 'aria-checked', 'true', 30_000);
+    for (const step of ['setKey', 'upload', 'validate']) await waitForAttribute(stepCheckbox(step), 'aria-checked', 'true', 30_000);
   });
 
   it('ticks "Set your API key" in a new window where a key is stored, without the Mistral view being opened', async () => {

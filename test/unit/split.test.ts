@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { capturedRun, type CapturedRun } from './capturedRun';
 import { runConvert, runSplit } from '../../src/cli/dataTools';
 import { seededRandom, splitFile, SplitInputError } from '../../src/convert/split';
 import { SafeOutput } from '../../src/util/safeOutput';
@@ -154,15 +154,8 @@ describe('convert and split CLI', () => {
   beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'mf-datacli-'))));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function cli(run: typeof runConvert, argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-    const stdout = new PassThrough();
-    const stderr = new PassThrough();
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    const code = await run(argv, { stdout, stderr, cwd: dir, signal: new AbortController().signal });
-    return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+  function cli(run: typeof runConvert, argv: string[]): Promise<CapturedRun> {
+    return capturedRun((io) => run(argv, { ...io, cwd: dir, signal: new AbortController().signal }));
   }
 
   it('convert prints the report and exits 0 when the output validates', async () => {

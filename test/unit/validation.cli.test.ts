@@ -4,23 +4,16 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runValidate } from '../../src/cli/validate';
+import { capturedRun, type CapturedRun } from './capturedRun';
 import { WORKER_THRESHOLD_BYTES } from '../../src/validation/index';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'validation');
 const fixture = (name: string): string => join(FIXTURES, name);
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runValidate(argv, { stdout, stderr });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+function run(argv: string[]): Promise<CapturedRun> {
+  return capturedRun((io) => runValidate(argv, io));
 }
 
 const PROBLEM_LINE = /^(.+):(\d+):(\d+): (error|warning) ([a-z0-9-]+) (.+)$/;

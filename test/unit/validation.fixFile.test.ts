@@ -4,23 +4,16 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { runValidate } from '../../src/cli/validate';
+import { capturedRun, type CapturedRun } from './capturedRun';
 import { fixFile } from '../../src/validation/fixFile';
 import { validateFile } from '../../src/validation/index';
 
 const TOOLS = '"tools":[{"type":"function","function":{"name":"f","description":"d","parameters":{"type":"object","properties":{}}}}]';
 const GOOD = '{"messages": [{"role": "user", "content": "Caf\\u00e9"}, {"role": "assistant", "content": "Oui"}], "prompt_id": "1"}';
 
-async function run(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runValidate(argv, { stdout, stderr });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+function run(argv: string[]): Promise<CapturedRun> {
+  return capturedRun((io) => runValidate(argv, io));
 }
 
 describe('validation: fix a whole file', () => {

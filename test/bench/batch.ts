@@ -17,6 +17,7 @@ import { parseBatchJob } from '../../src/api/batch/parse';
 import type { BatchJob } from '../../src/api/batch/types';
 import { waitForJob } from '../../src/api/batch/wait';
 import { measure } from './measure';
+import { runAsScript } from './table';
 import type { BenchRow } from './types';
 
 const MB = 1024 * 1024;
@@ -204,21 +205,4 @@ async function childMain(mode: string, dir: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-if (require.main === module) {
-  if (process.argv[2] === 'child') {
-    childMain(process.argv[3], process.argv[4]).catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  } else {
-    runBatchBench().then(
-      (rows) => {
-        for (const r of rows) console.log(`${r.contender.padEnd(16)} ${r.operation.padEnd(36)} ${r.megabytes.toFixed(0).padStart(4)} MB  ${r.seconds.toFixed(2).padStart(6)} s  peak RSS ${Number.isFinite(r.peakRssMb) ? r.peakRssMb.toFixed(0) : 'n/a'} MB  ${r.note ?? ''}`);
-      },
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  }
-}
+if (require.main === module) runAsScript(runBatchBench, { child: childMain });

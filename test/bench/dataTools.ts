@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, type Measurement } from './measure';
+import { runAsScript } from './table';
 import type { BenchRow } from './types';
 import { writeJsonlFile } from './validation';
 
@@ -105,19 +106,4 @@ function baselineSplit(input: string, dir: string): void {
   writeFileSync(join(dir, 'naive.train.jsonl'), `${lines.slice(count).join('\n')}\n`);
 }
 
-if (require.main === module) {
-  const [mode, a, b] = process.argv.slice(2);
-  if (mode === 'baseline-convert') baselineConvert(a, b);
-  else if (mode === 'baseline-split') baselineSplit(a, b);
-  else {
-    runDataToolsBench().then(
-      (rows) => {
-        for (const r of rows) console.log(`${r.contender.padEnd(16)} ${r.operation.padEnd(40)} ${r.seconds.toFixed(2)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  ${r.note ?? ''}`);
-      },
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  }
-}
+if (require.main === module) runAsScript(runDataToolsBench, { 'baseline-convert': baselineConvert, 'baseline-split': baselineSplit });

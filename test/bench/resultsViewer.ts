@@ -13,6 +13,7 @@ import { requestSummary, responseSummary } from '../../src/api/batch/resultSumma
 import { ResultsTable } from '../../src/api/batch/resultsTable';
 import { generateJob } from './batch';
 import { measure } from './measure';
+import { runAsScript } from './table';
 import type { BenchRow } from './types';
 
 const MB = 1024 * 1024;
@@ -99,21 +100,4 @@ async function childMain(mode: string, dir: string): Promise<void> {
   if (keep instanceof ResultsTable) await keep.close();
 }
 
-if (require.main === module) {
-  if (process.argv[2] === 'child') {
-    childMain(process.argv[3], process.argv[4]).catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  } else {
-    runResultsViewerBench().then(
-      (rows) => {
-        for (const r of rows) console.log(`${r.contender.padEnd(16)} ${r.megabytes.toFixed(0).padStart(4)} MB  ${r.seconds.toFixed(2).padStart(6)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  ${r.note ?? ''}`);
-      },
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  }
-}
+if (require.main === module) runAsScript(runResultsViewerBench, { child: childMain });

@@ -10,28 +10,11 @@ import { runResultsViewerBench } from './resultsViewer';
 import { runDataToolsBench } from './dataTools';
 import { runTransferBench } from './transfer';
 import { runValidationBench } from './validation';
+import { renderTable } from './table';
 import type { BenchRow } from './types';
 
 type Section = { name: string; run: () => Promise<BenchRow[]> };
 
-function renderTable(rows: BenchRow[]): string {
-  const header = ['section', 'contender', 'operation', 'MB', 'seconds', 'MB/s', 'peak RSS MB', 'note'];
-  const cells = rows.map((row) => [
-    row.section,
-    row.contender,
-    row.operation,
-    row.megabytes.toFixed(0),
-    row.seconds.toFixed(2),
-    row.seconds > 0 ? (row.megabytes / row.seconds).toFixed(1) : '-',
-    Number.isFinite(row.peakRssMb) ? row.peakRssMb.toFixed(1) : 'n/a',
-    row.note ?? '',
-  ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...cells.map((line) => line[column].length)));
-  const numeric = new Set([3, 4, 5, 6]);
-  const format = (line: string[]): string =>
-    line.map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join(' | ').trimEnd();
-  return [format(header), widths.map((width) => '-'.repeat(width)).join('-|-'), ...cells.map(format)].join('\n');
-}
 
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;

@@ -10,6 +10,7 @@ import { createWriteStream, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { measure, type Measurement } from './measure';
+import { runAsScript } from './table';
 import type { BenchRow } from './types';
 
 interface ChildReport {
@@ -131,21 +132,4 @@ async function childMain(mode: string, path: string): Promise<void> {
   process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-if (require.main === module) {
-  if (process.argv[2] === 'child') {
-    childMain(process.argv[3], process.argv[4]).catch((error: unknown) => {
-      console.error(error);
-      process.exit(1);
-    });
-  } else {
-    runValidationBench().then(
-      (rows) => {
-        for (const r of rows) console.log(`${r.contender.padEnd(16)} ${r.megabytes.toFixed(0)} MB  ${r.seconds.toFixed(2)} s  peak RSS ${r.peakRssMb.toFixed(0)} MB  ${r.note ?? ''}`);
-      },
-      (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-      },
-    );
-  }
-}
+if (require.main === module) runAsScript(runValidationBench, { child: childMain });

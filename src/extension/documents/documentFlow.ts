@@ -173,22 +173,36 @@ export async function askOutput(name: string): Promise<'save' | 'view' | undefin
  * The folder to save in: beside the local file, or `<workspace>/<defaultFolderName>` for a remote one, offered first
  * (Enter takes it), with the other place and any folder as alternatives. Undefined when dismissed.
  */
-export async function chooseFolder(source: DocumentSource, defaultFolderName: string): Promise<vscode.Uri | undefined> {
-  interface FolderItem extends vscode.QuickPickItem { folder?: vscode.Uri }
+export function chooseFolder(source: DocumentSource, defaultFolderName: string): Promise<vscode.Uri | undefined> {
+  const beside = source.kind === 'local' ? vscode.Uri.file(path.dirname(source.uri.fsPath)) : undefined;
+  return pickOutputFolder(
+    beside && { label: vscode.l10n.t('Beside "{0}"', source.name), description: vscode.workspace.asRelativePath(beside, true), value: beside },
+    defaultFolderName,
+    { title: vscode.l10n.t('Save the result of "{0}"', source.name), placeHolder: vscode.l10n.t('Where should the Markdown and its images go?') },
+  );
+}
+
+/**
+ * Where results go, for one file or several: a first row for beside the source(s) when that applies, the workspace's
+ * `defaultFolderName/`, or any folder (a folder dialog). Undefined when dismissed.
+ */
+export async function pickOutputFolder<B>(
+  beside: { label: string; description?: string; value: B } | undefined,
+  defaultFolderName: string,
+  texts: { title: string; placeHolder: string },
+): Promise<vscode.Uri | B | undefined> {
+  interface FolderItem extends vscode.QuickPickItem { choice?: vscode.Uri | B }
   const items: FolderItem[] = [];
-  if (source.kind === 'local') {
-    const beside = vscode.Uri.file(path.dirname(source.uri.fsPath));
-    items.push({ label: vscode.l10n.t('Beside "{0}"', source.name), description: vscode.workspace.asRelativePath(beside, true), folder: beside });
-  }
+  if (beside) items.push({ label: beside.label, description: beside.description, choice: beside.value });
   const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (workspace) {
     const folder = vscode.Uri.joinPath(workspace, defaultFolderName);
-    items.push({ label: vscode.l10n.t('In "{0}/" of the workspace', defaultFolderName), description: vscode.workspace.asRelativePath(folder, true), folder });
+    items.push({ label: vscode.l10n.t('In "{0}/" of the workspace', defaultFolderName), description: vscode.workspace.asRelativePath(folder, true), choice: folder });
   }
   items.push({ label: vscode.l10n.t('Choose a Folder…') });
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Save the result of "{0}"', source.name), placeHolder: vscode.l10n.t('Where should the Markdown and its images go?') });
+  const picked = await vscode.window.showQuickPick(items, texts);
   if (!picked) return undefined;
-  if (picked.folder) return picked.folder;
+  if (picked.choice !== undefined) return picked.choice;
   const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save Here'), defaultUri: workspace });
   return chosen?.[0];
 }

@@ -16,7 +16,7 @@ import { listNames } from '../shared/args';
 import { showError, showRunSummary, withCancellableProgress, type ProgressSink } from '../shared/feedback';
 import { checkUploads } from '../shared/uploadChecks';
 import {
-  givenFolder, resolveRemote, runOneDocument, sourcesFromArgs, uploadSource,
+  givenFolder, pickOutputFolder, resolveRemote, runOneDocument, sourcesFromArgs, uploadSource,
   type DocumentCommandOptions, type DocumentJob, type DocumentOutcome, type DocumentSource, type ResolvedSource,
 } from './documentFlow';
 
@@ -175,21 +175,12 @@ async function sortOut(
 }
 
 /** Where the results of several files go, asked once: beside each file (local files only), a workspace folder, or any folder. */
-async function askPlacement(count: number, allLocal: boolean, defaultFolderName: string): Promise<vscode.Uri | 'beside' | undefined> {
-  interface PlacementItem extends vscode.QuickPickItem { placement?: vscode.Uri | 'beside' }
-  const items: PlacementItem[] = [];
-  if (allLocal) items.push({ label: vscode.l10n.t('Beside Each File'), description: vscode.l10n.t('each result in the folder of its file'), placement: 'beside' });
-  const workspace = vscode.workspace.workspaceFolders?.[0]?.uri;
-  if (workspace) {
-    const folder = vscode.Uri.joinPath(workspace, defaultFolderName);
-    items.push({ label: vscode.l10n.t('In "{0}/" of the workspace', defaultFolderName), description: vscode.workspace.asRelativePath(folder, true), placement: folder });
-  }
-  items.push({ label: vscode.l10n.t('Choose a Folder…') });
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Save the results of {0} files', count), placeHolder: vscode.l10n.t('Where should the Markdown files and their images go?') });
-  if (!picked) return undefined;
-  if (picked.placement) return picked.placement;
-  const chosen = await vscode.window.showOpenDialog({ canSelectFiles: false, canSelectFolders: true, canSelectMany: false, openLabel: vscode.l10n.t('Save Here'), defaultUri: workspace });
-  return chosen?.[0];
+function askPlacement(count: number, allLocal: boolean, defaultFolderName: string): Promise<vscode.Uri | 'beside' | undefined> {
+  return pickOutputFolder(
+    allLocal ? { label: vscode.l10n.t('Beside Each File'), description: vscode.l10n.t('each result in the folder of its file'), value: 'beside' as const } : undefined,
+    defaultFolderName,
+    { title: vscode.l10n.t('Save the results of {0} files', count), placeHolder: vscode.l10n.t('Where should the Markdown files and their images go?') },
+  );
 }
 
 /**

@@ -90,12 +90,12 @@ async function ocrCommand(ctx: CommandContext, positionals: string[], options: O
   const force = options.force === true;
   // The name is known before the (billed) call when the input is local: refuse a clash before paying for it.
   const localName = fs.existsSync(path.resolve(ctx.cwd, input)) ? path.basename(input) : undefined;
-  if (localName) await refuseExisting(path.join(outDir, `${outputStem(localName)}.md`), force);
+  if (localName) await refuseExisting(path.join(outDir, `${outputStem(localName)}.md`), force, { createsFolder: true });
 
   const source = await resolveSource(ctx, input, 'ocr');
   const stem = outputStem(source.name);
   const markdownPath = joinInside(outDir, `${stem}.md`);
-  await refuseExisting(markdownPath, force);
+  await refuseExisting(markdownPath, force, { createsFolder: true });
   const result = await ctx.api.documents.ocr(source.id, { pages, includeImages: options.images === true, model: text(options, 'model'), signal: ctx.signal });
   await fs.promises.mkdir(outDir, { recursive: true });
   // Images never replace a file that was there before this run unless --force: a taken name gets " (1)", and one
@@ -123,8 +123,9 @@ async function ocrCommand(ctx: CommandContext, positionals: string[], options: O
  * Refuses, before the (billed) call, a destination that cannot be written or would be replaced without --force. A
  * FIFO or a device (/dev/null, a terminal) is written into, not replaced, so it needs no --force.
  */
-async function refuseExisting(target: string, force: boolean): Promise<void> {
-  if (!fs.existsSync(path.dirname(target))) return; // created before writing
+async function refuseExisting(target: string, force: boolean, options: { createsFolder: boolean }): Promise<void> {
+  // A folder that will be created holds nothing yet; one that will not must exist (destinationKind says so).
+  if (options.createsFolder && !fs.existsSync(path.dirname(target))) return;
   const kind = await destinationKind(target);
   if (!force && kind === 'file' && fs.existsSync(target)) throw new UsageError(`${target} already exists; pass --force to replace it or --out to choose another folder`);
 }
@@ -135,11 +136,8 @@ async function transcribeCommand(ctx: CommandContext, positionals: string[], opt
   if (language !== undefined && !/^[a-z]{2}$/i.test(language.trim())) throw new UsageError(`--language needs two letters such as en or fr; got "${language}"`);
   const out = text(options, 'out');
   const destination = out === undefined ? undefined : path.resolve(ctx.cwd, out);
-  if (destination) {
-    // No folder is created for --out FILE: a missing one is said before the (billed) call.
-    await destinationKind(destination);
-    await refuseExisting(destination, options.force === true);
-  }
+  // No folder is created for --out FILE: a missing one is said before the (billed) call.
+  if (destination) await refuseExisting(destination, options.force === true, { createsFolder: false });
   const source = await resolveSource(ctx, input, 'audio');
   const transcription = await ctx.api.documents.transcribe(source.id, {
     language: language?.trim(), timestamps: options.timestamps === true, model: text(options, 'model'), signal: ctx.signal,

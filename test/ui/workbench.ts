@@ -24,21 +24,23 @@ export class Workbench {
     const input = this.quickInput.locator('.quick-input-box input');
     const row = this.quickInput.locator('.monaco-list-row', { hasText: title }).first();
     // The palette now and then opens with a command list from before the last context change and offers "similar
-    // commands" instead: opened again, it lists the command. A command really missing fails all three tries.
+    // commands" instead, or closes at once when a webview that just opened (a Markdown preview) takes the focus:
+    // opened again, it lists the command. A command really missing fails all three tries.
     for (let attempt = 1; ; attempt++) {
-      await this.dismissQuickInput();
-      await this.page.keyboard.press('F1');
+      const patience = attempt < 3 ? 5000 : 30_000;
       try {
-        await input.waitFor({ state: 'visible', timeout: 3000 });
-      } catch {
-        // Focus inside a webview (a Markdown preview just opened) can swallow F1: give the workbench focus, press again.
-        await this.page.locator('.part.titlebar').click();
+        await this.dismissQuickInput();
         await this.page.keyboard.press('F1');
-        await input.waitFor({ state: 'visible' });
-      }
-      await input.fill(`>${title}`);
-      try {
-        await row.waitFor({ state: 'visible', timeout: attempt < 3 ? 5000 : 30_000 });
+        try {
+          await input.waitFor({ state: 'visible', timeout: 3000 });
+        } catch {
+          // Focus inside a webview can swallow F1: give the workbench focus, press again.
+          await this.page.locator('.part.titlebar').click();
+          await this.page.keyboard.press('F1');
+          await input.waitFor({ state: 'visible', timeout: patience });
+        }
+        await input.fill(`>${title}`, { timeout: patience });
+        await row.waitFor({ state: 'visible', timeout: patience });
         break;
       } catch (err) {
         if (attempt >= 3) throw err;

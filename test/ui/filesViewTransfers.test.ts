@@ -143,23 +143,23 @@ describe('Uploads, cancels and large files in the workbench', () => {
       writeWorkspaceSettings({ 'mistral.pageSize': 2 });
       const fineTune = workbench.treeRow(pane, 'Fine-tune');
       const loadMore = workbench.treeRow(pane, 'Load more…');
-      // Refresh until the tree reads the page size of two from the settings file.
-      await waitFor(async () => {
-        await workbench.runCommand('Mistral: Refresh');
-        await fineTune.waitFor({ state: 'visible' });
-        await workbench.expandRow(fineTune);
-        try {
-          await loadMore.first().locator('.label-description', { hasText: /^2 of \d+ shown/ }).waitFor({ state: 'visible', timeout: 2000 });
-          return true;
-        } catch {
-          return undefined;
-        }
-      }, 'pages of two files');
       const fineTuneRows = async () => {
         const labels = await workbench.treeLabels(pane);
         return labels.slice(labels.indexOf('Fine-tune') + 1, labels.indexOf('Batch'));
       };
       const fineTuneFiles = async () => (await fineTuneRows()).filter((label) => label.endsWith('.jsonl'));
+      // Refresh until the Fine-tune group reads the page size of two from the settings file (other groups may be
+      // paged already while it is not).
+      await waitFor(async () => {
+        await workbench.runCommand('Mistral: Refresh');
+        await fineTune.waitFor({ state: 'visible' });
+        await workbench.expandRow(fineTune);
+        for (let tries = 0; tries < 8; tries++) {
+          if ((await fineTuneRows()).includes('Load more…') && (await fineTuneFiles()).length === 2) return true;
+          await workbench.page.waitForTimeout(250);
+        }
+        return undefined;
+      }, 'pages of two Fine-tune files');
       assert.equal((await fineTuneFiles()).length, 2);
 
       await addFault({ method: 'GET', path: '^/v1/files$', status: 503, count: 1000 });
